@@ -1,0 +1,1 @@
+"""Qt-free core: frames in, decisions out."""

@@ -1,0 +1,182 @@
+"""The one door out: everything the user is told goes through ``Announcer.say``.
+
+Each message reaches, together: speech (clips or TTS, or privacy pulses), the screen reader,
+the on-screen text and the log. Like NVDA's ``ui.message``, nothing else in the app talks to
+the user, so tests can swap the speech engine for a spy and see everything.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from .evidence import Decision
+from .messages import Speech, SpeechUnavailable, Utterance
+
+log = logging.getLogger("desktop_app.announcer")
+
+LANGUAGES = ("ne", "en")
+# Decision hints -> phrase keys. "held_too_long" is its own sentence, not a hint about the note.
+_HINT_KEYS = {
+    "too_dark": "hint.too_dark",
+    "blurred": "hint.blurred",
+    "move_closer": "hint.move_closer",
+    "partial": "hint.partial",
+    "held_too_long": "scan.held_too_long",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    text: str  # in the current language; several phrases are joined into one sentence
+    language: str
+    kind: str = "status"  # "result" | "status" | "error"
+    keys: tuple[str, ...] = ()
+    params: dict = field(default_factory=dict)
+    t: float = 0.0  # monotonic time it was issued
+    spoken: bool = False
+    decision: Decision | None = None
+
+
+class Announcer:
+    def __init__(
+        self,
+        catalogue,
+        speech: Speech | None,
+        *,
+        language: str = "ne",
+        earcons: bool = True,
+        privacy: bool = False,
+        say_side: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.catalogue = catalogue
+        self.speech = speech
+        self.language = language if language in LANGUAGES else "ne"
+        self.earcons = earcons
+        self.privacy = privacy
+        self.say_side = say_side
+        self._clock = clock
+        self.screen_reader: list[Callable[[Message], None]] = []
+        self.screen_text: list[Callable[[Message], None]] = []
+        self.history: deque[Message] = deque(maxlen=200)
+        self.last: Message | None = None
+        self._audio_failed = False
+        self.total = 0  # running total of notes named since the last reset
+
+    # --- the door ---------------------------------------------------------------------
+    def say(self, key: str, *, kind: str = "status", earcon: str | None = None, **params) -> Message:
+        return self._emit([(key, params)], kind=kind, earcon=earcon)
+
+    def announce(self, decision: Decision) -> Message:
+        """Says a scan's decision: the value, or "no note" / "not sure" with its hint."""
+        parts: list[tuple[str, dict]] = [(decision.phrase_key, {})]
+        if decision.kind == "note":
+            self.total += int(decision.denomination)
+            if self.say_side and decision.side in ("front", "back"):
+                parts.append((f"side.{decision.side}", {}))
+            earcon = "success"
+        else:
+            if decision.hint in _HINT_KEYS:
+                parts.append((_HINT_KEYS[decision.hint], {}))
+            earcon = "fail"
+        pulses = _pulses(decision) if self.privacy else 0
+        return self._emit(parts, kind="result", earcon=earcon, decision=decision, pulses=pulses)
+
+    def error(self, key: str, **params) -> Message:
+        return self._emit([(key, params)], kind="error", earcon="fail")
+
+    def scan_started(self) -> None:
+        """Only a tone: words here would delay the answer the user is waiting for."""
+        if self.earcons and self.speech is not None:
+            self._safely(lambda: self.speech.play_earcon("start"))
+
+    def repeat(self) -> Message | None:
+        if self.last is None:
+            return None
+        again = self._render([(k, self.last.params) for k in self.last.keys], self.last.kind, self.last.decision)
+        return self._deliver(again, None, _pulses(self.last.decision) if self.privacy and self.last.decision else 0)
+
+    def say_total(self) -> Message:
+        return self.say("total", amount=self.total)
+
+    def reset_total(self) -> Message:
+        self.total = 0
+        return self.say("total.reset")
+
+    def set_language(self, language: str) -> Message:
+        self.language = language if language in LANGUAGES else "ne"
+        return self.say("language.switched")
+
+    def stop(self) -> None:
+        if self.speech is not None:
+            self._safely(self.speech.stop)
+
+    # --- plumbing ---------------------------------------------------------------------
+    def _emit(self, parts, *, kind, earcon=None, decision=None, pulses=0) -> Message:
+        message = self._render(parts, kind, decision)
+        return self._deliver(message, earcon if self.earcons else None, pulses)
+
+    def _render(self, parts, kind, decision) -> Message:
+        texts = [self.catalogue.text(key, self.language, **params) for key, params in parts]
+        params = {k: v for _, p in parts for k, v in p.items()}
+        return Message(
+            parts[0][0], " ".join(texts), self.language, kind, tuple(k for k, _ in parts), params,
+            self._clock(), False, decision,
+        )
+
+    def _deliver(self, message: Message, earcon: str | None, pulses: int) -> Message:
+        spoken = self._speak(message, earcon, pulses)
+        message = replace(message, spoken=spoken)
+        self.last = message
+        self.history.append(message)
+        log.info("[%s] %s: %s", message.kind, message.key, message.text)
+        for sink in self.screen_text + self.screen_reader:
+            try:
+                sink(message)
+            except Exception:  # a broken display must not silence speech or the log
+                log.exception("output sink failed for %s", message.key)
+        return message
+
+    def _speak(self, message: Message, earcon: str | None, pulses: int) -> bool:
+        if self.speech is None:
+            return False
+        if self.privacy and not pulses:
+            # Privacy mode says no words aloud; a tone still tells the user something happened.
+            return self._safely(lambda: self.speech.play_earcon(earcon)) if earcon else False
+        utterances = [self.catalogue.utterance(key, self.language, **message.params) for key in message.keys]
+        if not utterances:
+            return False
+        first = utterances[0]
+        # One utterance per message so a new result interrupts a stale one in a single step.
+        combined = Utterance(
+            first.key, self.language, message.text, message.params,
+            tuple(c for u in utterances for c in u.clips) if all(u.clips for u in utterances) else (),
+            earcon, pulses,
+        )
+        return self._safely(lambda: self.speech.speak(combined))
+
+    def _safely(self, action) -> bool:
+        try:
+            action()
+        except SpeechUnavailable as exc:
+            if not self._audio_failed:
+                self._audio_failed = True
+                log.warning("audio failed: %s", exc)
+                # Said through the screen reader and the screen, since speech itself is gone.
+                self._deliver(self._render([("audio.failed", {})], "error", None), None, 0)
+            return False
+        self._audio_failed = False
+        return True
+
+
+def _pulses(decision: Decision | None) -> int:
+    """Privacy mode: one pulse per step up the denomination ladder (Rs 5 = 1 ... Rs 1000 = 7)."""
+    from .evidence import DENOMINATIONS
+
+    if decision is None or decision.kind != "note":
+        return 0
+    return DENOMINATIONS.index(decision.denomination) + 1

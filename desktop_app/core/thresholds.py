@@ -1,0 +1,40 @@
+"""Every number that decides whether a value is spoken, in one place.
+
+A wrong value costs a blind person real money, so each threshold errs toward "not sure".
+The values were chosen by measurement (see models/MODEL_CARD.md for the protocol and figures);
+change them only with a new measurement.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    # --- one frame against the gallery (Verifier) ---
+    # Validated RANSAC inliers below this never count as a match. Foreign notes and scenes
+    # without notes stayed below it in the probe; true matches had 13 or more.
+    min_inliers: int = 12
+    # The best denomination's weighted score must beat the best *other* denomination's by this
+    # factor; Everest-series notes share artwork, so near-ties are common and must abstain.
+    min_margin: float = 1.5
+    # --- a hold across frames (ScanSession) ---
+    # Accepted frames that must name the same denomination before speaking ...
+    agree_frames: int = 2
+    # ... unless one frame alone is this strong (inliers and margin both).
+    strong_inliers: int = 30
+    strong_margin: float = 3.0
+    # Any accepted frame naming a different denomination vetoes the hold (answer: not sure).
+    # --- presence (ONNX model) ---
+    presence_on: float = 0.6  # model probability above which a note is "in view"
+    presence_off: float = 0.3  # below which the view is empty (hysteresis for the kiosk)
+    # --- image quality hints ---
+    dark_brightness: float = 45.0  # mean grey level below which we say "too dark"
+    blur_sharpness: float = 60.0  # Laplacian variance below which we say "hold still"
+    # --- timing (seconds) ---
+    tap_burst: float = 1.2  # a short tap keeps scanning this long after the press
+    max_hold: float = 10.0  # a key held longer than this gives up with "not sure" once
+    kiosk_settle: float = 0.4  # note must be present this long before the kiosk scans
+
+
+DEFAULT = Thresholds()
