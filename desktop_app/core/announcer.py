@@ -78,16 +78,12 @@ class Announcer:
             self.total += int(decision.denomination)
             if self.say_side and decision.side in ("front", "back"):
                 parts.append((f"side.{decision.side}", {}))
-            earcon = "success"
-        else:
-            if decision.hint in _HINT_KEYS:
-                parts.append((_HINT_KEYS[decision.hint], {}))
-            earcon = "fail"
-        pulses = _pulses(decision) if self.privacy else 0
-        return self._emit(parts, kind="result", earcon=earcon, decision=decision, pulses=pulses)
+        elif decision.hint in _HINT_KEYS:
+            parts.append((_HINT_KEYS[decision.hint], {}))
+        return self._emit(parts, kind="result", decision=decision)
 
     def error(self, key: str, **params) -> Message:
-        return self._emit([(key, params)], kind="error", earcon="fail")
+        return self._emit([(key, params)], kind="error")
 
     def scan_started(self) -> None:
         """Only a tone: words here would delay the answer the user is waiting for."""
@@ -98,7 +94,7 @@ class Announcer:
         if self.last is None:
             return None
         again = self._render([(k, self.last.params) for k in self.last.keys], self.last.kind, self.last.decision)
-        return self._deliver(again, None, _pulses(self.last.decision) if self.privacy and self.last.decision else 0)
+        return self._deliver(again, None)
 
     def say_total(self) -> Message:
         return self.say("total", amount=self.total)
@@ -108,6 +104,7 @@ class Announcer:
         return self.say("total.reset")
 
     def set_language(self, language: str) -> Message:
+        """Switches language and confirms it in the new language."""
         self.language = language if language in LANGUAGES else "ne"
         return self.say("language.switched")
 
@@ -116,9 +113,11 @@ class Announcer:
             self._safely(self.speech.stop)
 
     # --- plumbing ---------------------------------------------------------------------
-    def _emit(self, parts, *, kind, earcon=None, decision=None, pulses=0) -> Message:
+    def _emit(self, parts, *, kind, earcon=None, decision=None) -> Message:
         message = self._render(parts, kind, decision)
-        return self._deliver(message, earcon if self.earcons else None, pulses)
+        # The catalogue says which tone goes with a phrase (success, fail, start).
+        earcon = earcon or self.catalogue.phrase(parts[0][0]).earcon
+        return self._deliver(message, earcon if self.earcons else None)
 
     def _render(self, parts, kind, decision) -> Message:
         texts = [self.catalogue.text(key, self.language, **params) for key, params in parts]
@@ -128,8 +127,8 @@ class Announcer:
             self._clock(), False, decision,
         )
 
-    def _deliver(self, message: Message, earcon: str | None, pulses: int) -> Message:
-        spoken = self._speak(message, earcon, pulses)
+    def _deliver(self, message: Message, earcon: str | None) -> Message:
+        spoken = self._speak(message, earcon)
         message = replace(message, spoken=spoken)
         self.last = message
         self.history.append(message)
@@ -141,9 +140,11 @@ class Announcer:
                 log.exception("output sink failed for %s", message.key)
         return message
 
-    def _speak(self, message: Message, earcon: str | None, pulses: int) -> bool:
+    def _speak(self, message: Message, earcon: str | None) -> bool:
         if self.speech is None:
             return False
+        # Privacy mode: a note is told by its count of pulses (Rs 5 = 1 ... Rs 1000 = 7).
+        pulses = self.catalogue.pulses(message.key) if self.privacy else 0
         if self.privacy and not pulses:
             # Privacy mode says no words aloud; a tone still tells the user something happened.
             return self._safely(lambda: self.speech.play_earcon(earcon)) if earcon else False
@@ -159,24 +160,24 @@ class Announcer:
         )
         return self._safely(lambda: self.speech.speak(combined))
 
+    def audio_failed(self, exc: Exception) -> None:
+        """Speech is gone: tell the user once, through the screen reader and the screen.
+
+        Called directly when ``speak`` raises, and by the UI (on its own thread) when a TTS
+        worker fails after ``speak`` has returned.
+        """
+        if self._audio_failed:
+            return
+        self._audio_failed = True
+        log.warning("audio failed: %s", exc)
+        self._deliver(self._render([("audio.failed", {})], "error", None), None)
+
     def _safely(self, action) -> bool:
         try:
             action()
         except SpeechUnavailable as exc:
-            if not self._audio_failed:
-                self._audio_failed = True
-                log.warning("audio failed: %s", exc)
-                # Said through the screen reader and the screen, since speech itself is gone.
-                self._deliver(self._render([("audio.failed", {})], "error", None), None, 0)
+            self.audio_failed(exc)
             return False
         self._audio_failed = False
         return True
 
-
-def _pulses(decision: Decision | None) -> int:
-    """Privacy mode: one pulse per step up the denomination ladder (Rs 5 = 1 ... Rs 1000 = 7)."""
-    from .evidence import DENOMINATIONS
-
-    if decision is None or decision.kind != "note":
-        return 0
-    return DENOMINATIONS.index(decision.denomination) + 1
