@@ -69,7 +69,7 @@ class CameraSource:
         self._last_retry = 0.0
         self._cap = self._opener(index)
         if self._cap is None or not self._cap.isOpened():
-            raise SourceError("camera.missing", f"No camera found at index {index}.", index=index)
+            raise SourceError("camera.missing", f"No camera found at index {index}.")
         self.fps = float(self._cap.get(cv2.CAP_PROP_FPS) or 30.0) or 30.0
         self._state = "ok"
 

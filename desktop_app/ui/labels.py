@@ -1,0 +1,109 @@
+"""On-screen labels, accessible names and descriptions of the window's controls, in both languages.
+
+Nepali menu titles carry no "&" mnemonic: Qt underlines by splitting the text there, which
+breaks Devanagari letter clusters apart on screen.
+
+Spoken messages live in the phrase catalogue (desktop_app/data/phrases.json); these are the
+names of the controls themselves, which a screen reader reads when focus lands on them.
+"""
+from __future__ import annotations
+
+# id -> language -> (visible text, accessible name, accessible description)
+LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "window": {
+        "en": ("Nepali Cash Reader", "Nepali Cash Reader",
+               "Tells the value of a Nepali banknote held in front of the camera. Hold Space to scan."),
+        "ne": ("नेपाली नोट पहिचान", "नेपाली नोट पहिचान",
+               "क्यामेराको अगाडि राखिएको नेपाली नोटको मान बताउँछ। स्क्यान गर्न स्पेस थिचिराख्नुहोस्।"),
+    },
+    "preview": {
+        "en": ("", "Camera preview", "Live picture from the camera or the video being scanned."),
+        "ne": ("", "क्यामेराको दृश्य", "क्यामेरा वा स्क्यान भइरहेको भिडियोको प्रत्यक्ष दृश्य।"),
+    },
+    "result": {
+        "en": ("", "Last result", "The last value or message the app announced. Press R to hear it again."),
+        "ne": ("", "अन्तिम नतिजा", "एपले पछिल्लो पटक भनेको मान वा सन्देश। फेरि सुन्न R थिच्नुहोस्।"),
+    },
+    "status": {
+        "en": ("", "Status", "What the app is doing now, and any problem with the camera, sound or model."),
+        "ne": ("", "स्थिति", "एपले अहिले के गर्दैछ, र क्यामेरा, आवाज वा मोडेलको कुनै समस्या।"),
+    },
+    "scan": {
+        "en": ("Scan (hold Space)", "Scan",
+               "Hold this button, or the Space key, while the note is in front of the camera. "
+               "The value is spoken as soon as it is sure."),
+        "ne": ("स्क्यान (स्पेस थिचिराख्नुहोस्)", "स्क्यान",
+               "नोट क्यामेराको अगाडि राखेर यो बटन वा स्पेस थिचिराख्नुहोस्। पक्का भएपछि मान भनिन्छ।"),
+    },
+    "repeat": {
+        "en": ("Repeat (R)", "Repeat", "Says the last announcement again. Shortcut: R."),
+        "ne": ("दोहोर्याउनुहोस् (R)", "दोहोर्याउनुहोस्", "पछिल्लो सन्देश फेरि भन्छ। छोटो कुञ्जी: R।"),
+    },
+    "language": {
+        "en": ("नेपाली (L)", "Switch to Nepali", "Switches speech and labels between Nepali and English. Shortcut: L."),
+        "ne": ("English (L)", "अंग्रेजीमा बदल्नुहोस्", "बोली र लेबल नेपाली र अंग्रेजीबीच बदल्छ। छोटो कुञ्जी: L।"),
+    },
+    "open": {
+        "en": ("Open video… (Ctrl+O)", "Open video file",
+               "Scans a recorded video file instead of the camera. Shortcut: Control O."),
+        "ne": ("भिडियो खोल्नुहोस्… (Ctrl+O)", "भिडियो फाइल खोल्नुहोस्",
+               "क्यामेराको सट्टा रेकर्ड गरिएको भिडियो स्क्यान गर्छ। छोटो कुञ्जी: कन्ट्रोल O।"),
+    },
+    "help": {
+        "en": ("Help (F1)", "Help", "Speaks how to use the app. Shortcut: F1."),
+        "ne": ("सहायता (F1)", "सहायता", "एप कसरी चलाउने भनेर सुनाउँछ। छोटो कुञ्जी: F1।"),
+    },
+    "menu.file": {
+        "en": ("&File", "File menu", "Open a video, choose a camera, or quit."),
+        "ne": ("फाइल", "फाइल मेनु", "भिडियो खोल्नुहोस्, क्यामेरा छान्नुहोस् वा बन्द गर्नुहोस्।"),
+    },
+    "menu.camera": {
+        "en": ("&Camera", "Camera menu", "Choose which camera to scan with."),
+        "ne": ("क्यामेरा", "क्यामेरा मेनु", "कुन क्यामेराले स्क्यान गर्ने छान्नुहोस्।"),
+    },
+    "menu.speech": {
+        "en": ("&Speech", "Speech menu", "Volume, speed, tones and privacy mode."),
+        "ne": ("बोली", "बोली मेनु", "आवाज, गति, टोन र गोपनीय मोड।"),
+    },
+    "action.open": {
+        "en": ("&Open video…", "Open video file", "Scans a recorded video file instead of the camera."),
+        "ne": ("भिडियो खोल्नुहोस्…", "भिडियो फाइल खोल्नुहोस्", "क्यामेराको सट्टा रेकर्ड गरिएको भिडियो स्क्यान गर्छ।"),
+    },
+    "action.quit": {
+        "en": ("&Quit", "Quit", "Closes the app."),
+        "ne": ("बन्द गर्नुहोस्", "बन्द गर्नुहोस्", "एप बन्द गर्छ।"),
+    },
+    "action.camera": {
+        "en": ("Camera {n}", "Camera {n}", "Scan with camera number {n}."),
+        "ne": ("क्यामेरा {n}", "क्यामेरा {n}", "क्यामेरा नम्बर {n} ले स्क्यान गर्नुहोस्।"),
+    },
+    "action.volume_up": {
+        "en": ("Volume up (+)", "Volume up", "Makes speech louder. Shortcut: plus."),
+        "ne": ("आवाज बढाउनुहोस् (+)", "आवाज बढाउनुहोस्", "बोली ठूलो बनाउँछ। छोटो कुञ्जी: प्लस।"),
+    },
+    "action.volume_down": {
+        "en": ("Volume down (-)", "Volume down", "Makes speech quieter. Shortcut: minus."),
+        "ne": ("आवाज घटाउनुहोस् (-)", "आवाज घटाउनुहोस्", "बोली सानो बनाउँछ। छोटो कुञ्जी: माइनस।"),
+    },
+    "action.faster": {
+        "en": ("Faster speech (])", "Faster speech", "Speaks faster. Shortcut: right bracket."),
+        "ne": ("छिटो बोली (])", "छिटो बोली", "छिटो बोल्छ।"),
+    },
+    "action.slower": {
+        "en": ("Slower speech ([)", "Slower speech", "Speaks slower. Shortcut: left bracket."),
+        "ne": ("बिस्तारै बोली ([)", "बिस्तारै बोली", "बिस्तारै बोल्छ।"),
+    },
+    "action.earcons": {
+        "en": ("Tones", "Tones", "Plays a short tone when a scan starts and ends."),
+        "ne": ("टोन", "टोन", "स्क्यान सुरु र अन्त्य हुँदा छोटो टोन बजाउँछ।"),
+    },
+    "action.privacy": {
+        "en": ("Privacy mode", "Privacy mode", "Tells the value by pulses instead of words."),
+        "ne": ("गोपनीय मोड", "गोपनीय मोड", "मान शब्दको सट्टा पल्सले बताउँछ।"),
+    },
+}
+
+
+def label(item: str, language: str, **params) -> tuple[str, str, str]:
+    texts = LABELS[item].get(language) or LABELS[item]["en"]
+    return tuple(t.format(**params) if params else t for t in texts)  # type: ignore[return-value]

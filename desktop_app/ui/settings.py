@@ -1,0 +1,134 @@
+"""What the app remembers between runs: language, volume, speech rate, camera, tones, privacy.
+
+Backed by QSettings. Tests and ``NCR_NO_SETTINGS=1`` get a private INI file in a temporary
+folder, so nothing a test does can change a real user's settings; ``NCR_SETTINGS_FILE`` points
+the app at a chosen INI file (a kiosk image can ship one). Every value is validated on read: a
+hand-edited or damaged file falls back to the default instead of breaking start-up.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+ORGANISATION = "NepaliCashReader"
+APPLICATION = "desktop_app"
+LANGUAGES = ("ne", "en")
+
+DEFAULT_LANGUAGE = "ne"
+DEFAULT_VOLUME = 0.8
+DEFAULT_RATE = 1.0
+VOLUME_RANGE = (0.0, 1.0)
+RATE_RANGE = (0.5, 2.0)
+
+
+def _as_bool(value, default: bool) -> bool:
+    # IniFormat hands booleans back as the strings "true"/"false".
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("true", "1", "yes", "on"):
+            return True
+        if lowered in ("false", "0", "no", "off"):
+            return False
+    if isinstance(value, int):
+        return bool(value)
+    return default
+
+
+def _as_float(value, default: float, low: float, high: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    if number != number:  # NaN
+        return default
+    return min(high, max(low, number))
+
+
+class AppSettings:
+    def __init__(self, store: QSettings, *, keep_alive: object | None = None):
+        self.store = store
+        self._keep_alive = keep_alive  # the temporary folder of a private store lives as long as we do
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> "AppSettings":
+        """The user's settings, or an INI file at ``path``/``NCR_SETTINGS_FILE``, or a private one."""
+        chosen = path or os.environ.get("NCR_SETTINGS_FILE")
+        if chosen:
+            return cls(QSettings(str(chosen), QSettings.Format.IniFormat))
+        if os.environ.get("NCR_NO_SETTINGS") == "1":
+            folder = tempfile.TemporaryDirectory(prefix="ncr-settings-")
+            store = QSettings(str(Path(folder.name) / "settings.ini"), QSettings.Format.IniFormat)
+            return cls(store, keep_alive=folder)
+        return cls(QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION))
+
+    @property
+    def location(self) -> str:
+        return self.store.fileName()
+
+    # --- values -----------------------------------------------------------------------
+    @property
+    def language(self) -> str:
+        value = self.store.value("speech/language", DEFAULT_LANGUAGE)
+        return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+    @language.setter
+    def language(self, value: str) -> None:
+        if value not in LANGUAGES:
+            raise ValueError(f"language must be one of {LANGUAGES}, not {value!r}")
+        self.store.setValue("speech/language", value)
+
+    @property
+    def volume(self) -> float:
+        return _as_float(self.store.value("speech/volume", DEFAULT_VOLUME), DEFAULT_VOLUME, *VOLUME_RANGE)
+
+    @volume.setter
+    def volume(self, value: float) -> None:
+        self.store.setValue("speech/volume", _as_float(value, DEFAULT_VOLUME, *VOLUME_RANGE))
+
+    @property
+    def rate(self) -> float:
+        return _as_float(self.store.value("speech/rate", DEFAULT_RATE), DEFAULT_RATE, *RATE_RANGE)
+
+    @rate.setter
+    def rate(self, value: float) -> None:
+        self.store.setValue("speech/rate", _as_float(value, DEFAULT_RATE, *RATE_RANGE))
+
+    @property
+    def camera(self) -> int:
+        value = self.store.value("source/camera", 0)
+        try:
+            index = int(value)
+        except (TypeError, ValueError):
+            return 0
+        return index if 0 <= index < 64 else 0
+
+    @camera.setter
+    def camera(self, value: int) -> None:
+        index = int(value)
+        if not 0 <= index < 64:
+            raise ValueError(f"camera index must be 0..63, not {value!r}")
+        self.store.setValue("source/camera", index)
+
+    @property
+    def earcons(self) -> bool:
+        return _as_bool(self.store.value("speech/earcons", True), True)
+
+    @earcons.setter
+    def earcons(self, value: bool) -> None:
+        self.store.setValue("speech/earcons", bool(value))
+
+    @property
+    def privacy(self) -> bool:
+        return _as_bool(self.store.value("speech/privacy", False), False)
+
+    @privacy.setter
+    def privacy(self, value: bool) -> None:
+        self.store.setValue("speech/privacy", bool(value))
+
+    def sync(self) -> None:
+        self.store.sync()

@@ -1,0 +1,200 @@
+"""The capture and recognition threads: newest frame only, states reported once, modes obeyed."""
+from __future__ import annotations
+
+import itertools
+import threading
+
+import cv2
+import numpy as np
+import pytest
+
+from desktop_app.core.evidence import FrameEvidence, Quality, Verification
+from desktop_app.core.frames import Frame, VideoSource
+from desktop_app.ui.workers import OFF, PRESENCE, SCAN, CaptureWorker, LatestFrame, RecognitionWorker, to_qimage
+
+
+def _write_video(path, frames=12, size=(160, 120), fps=30.0):
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    assert writer.isOpened()
+    for i in range(frames):
+        image = np.full((size[1], size[0], 3), (i * 20) % 255, np.uint8)
+        writer.write(image)
+    writer.release()
+    return path
+
+
+class FlakyCamera:
+    """A live source that drops out after ``ok_before`` frames and returns after ``gone_for`` reads."""
+
+    live = True
+    fps = 30.0
+    name = "flaky camera"
+
+    def __init__(self, ok_before=5, gone_for=8):
+        self.reads = 0
+        self.ok_before, self.gone_for = ok_before, gone_for
+        self._state = "ok"
+
+    @property
+    def state(self):
+        return self._state
+
+    def read(self):
+        self.reads += 1
+        if self.ok_before < self.reads <= self.ok_before + self.gone_for:
+            self._state = "lost"
+            return None
+        self._state = "ok"
+        return Frame(np.zeros((48, 64, 3), np.uint8), 0.0, self.reads)
+
+    def close(self):
+        pass
+
+
+class RecordingRecognizer:
+    """Stands in for the Recognizer to observe what the thread asks of it."""
+
+    model = None
+    ready = True
+
+    def __init__(self, fail=False):
+        self.calls: list[tuple[float, bool]] = []
+        self.fail = fail
+        self.lock = threading.Lock()
+
+    def evaluate(self, image, t, verify=True):
+        with self.lock:
+            self.calls.append((t, verify))
+        if self.fail:
+            raise RuntimeError("model exploded")
+        return FrameEvidence(t, Quality(100.0, 500.0, False, False), Verification())
+
+
+def test_to_qimage_owns_an_rgb_copy():
+    image = np.zeros((10, 20, 3), np.uint8)
+    image[..., 2] = 255  # red in BGR
+    qimage = to_qimage(image)
+    image[...] = 0
+    assert (qimage.width(), qimage.height()) == (20, 10)
+    assert qimage.pixelColor(5, 5).red() == 255
+
+
+def test_to_qimage_downscales_wide_frames():
+    qimage = to_qimage(np.zeros((1080, 1920, 3), np.uint8), max_width=960)
+    assert (qimage.width(), qimage.height()) == (960, 540)
+
+
+def test_latest_frame_gives_only_newer_frames():
+    slot = LatestFrame()
+    assert slot.newer_than(0, timeout=0.01) == (0, None)
+    for i in range(3):
+        slot.put(Frame(np.zeros((2, 2, 3), np.uint8), float(i), i))
+    seq, frame = slot.newer_than(0, timeout=0.01)
+    assert seq == 3 and frame.index == 2  # older frames were replaced, never queued
+    assert slot.newer_than(seq, timeout=0.01) == (seq, None)
+
+
+def test_capture_restamps_frames_and_reports_end_once(qtbot, tmp_path):
+    source = VideoSource(_write_video(tmp_path / "clip.avi"))
+    slot = LatestFrame()
+    ticks = itertools.count(1000)
+    worker = CaptureWorker(source, slot, clock=lambda: float(next(ticks)))
+    previews = []
+    ended = []
+    worker.preview.connect(lambda image: (previews.append(image.size()), worker.preview_shown()))
+    worker.ended.connect(lambda: ended.append(True))
+    with qtbot.waitSignal(worker.ended, timeout=10000):
+        worker.start()
+    worker.stop()
+    qtbot.waitUntil(lambda: len(ended) == 1)
+    assert worker.frames == 12
+    assert previews and previews[0].width() == 160
+    _, frame = slot.newer_than(0, timeout=0.01)
+    assert frame.t >= 1000.0  # the capture clock, not the video's own timestamps
+    assert frame.index == 11
+    qtbot.wait(50)
+    assert ended == [True]
+
+
+def test_previews_wait_until_the_ui_has_shown_the_last_one(qtbot, tmp_path):
+    source = VideoSource(_write_video(tmp_path / "clip.avi", frames=20))
+    worker = CaptureWorker(source, LatestFrame())
+    previews = []
+    worker.preview.connect(lambda image: previews.append(image))  # never calls preview_shown
+    with qtbot.waitSignal(worker.ended, timeout=10000):
+        worker.start()
+    worker.stop()
+    qtbot.wait(20)
+    assert len(previews) == 1
+    assert worker.frames == 20
+
+
+def test_camera_loss_and_return_are_reported_once_each(qtbot):
+    camera = FlakyCamera(ok_before=5, gone_for=8)
+    worker = CaptureWorker(camera, LatestFrame())
+    events = []
+    worker.lost.connect(lambda: events.append("lost"))
+    worker.back.connect(lambda: events.append("back"))
+    worker.start()
+    try:
+        qtbot.waitUntil(lambda: "back" in events and worker.frames > 10, timeout=10000)
+    finally:
+        worker.stop()
+    qtbot.wait(20)
+    assert events == ["lost", "back"]  # eight empty reads, one report
+    assert not worker.isRunning()
+
+
+def test_recognition_follows_the_mode(qtbot):
+    slot = LatestFrame()
+    recognizer = RecordingRecognizer()
+    worker = RecognitionWorker(recognizer, slot)
+    got = []
+    worker.evidence.connect(lambda evidence, mode: got.append((evidence.t, mode)))
+    worker.start()
+    try:
+        slot.put(Frame(np.zeros((8, 8, 3), np.uint8), 1.0, 0))
+        qtbot.wait(150)
+        assert recognizer.calls == []  # off: nothing is evaluated
+
+        worker.set_mode(SCAN)
+        qtbot.waitUntil(lambda: got == [(1.0, SCAN)], timeout=5000)
+        qtbot.wait(150)
+        assert recognizer.calls == [(1.0, True)]  # the same frame is never evaluated twice
+
+        worker.set_mode(PRESENCE)
+        slot.put(Frame(np.zeros((8, 8, 3), np.uint8), 2.0, 1))
+        qtbot.waitUntil(lambda: len(got) == 2, timeout=5000)
+        assert got[1] == (2.0, PRESENCE)
+        assert recognizer.calls[1] == (2.0, False)  # presence only: no gallery verification
+
+        worker.set_mode(OFF)
+        qtbot.wait(50)
+        slot.put(Frame(np.zeros((8, 8, 3), np.uint8), 3.0, 2))
+        qtbot.wait(150)
+        assert len(recognizer.calls) == 2
+    finally:
+        worker.stop()
+
+
+def test_recognition_failure_is_reported_once(qtbot):
+    slot = LatestFrame()
+    worker = RecognitionWorker(RecordingRecognizer(fail=True), slot)
+    failures = []
+    worker.failed.connect(failures.append)
+    worker.set_mode(SCAN)
+    worker.start()
+    try:
+        for i in range(4):
+            slot.put(Frame(np.zeros((8, 8, 3), np.uint8), float(i), i))
+            qtbot.wait(260)
+    finally:
+        worker.stop()
+    assert failures == ["model exploded"]
+    assert len(worker.recognizer.calls) >= 2
+
+
+def test_bad_mode_is_refused():
+    worker = RecognitionWorker(RecordingRecognizer(), LatestFrame())
+    with pytest.raises(ValueError):
+        worker.set_mode("fast")
