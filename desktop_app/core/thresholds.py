@@ -12,16 +12,24 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Thresholds:
     # --- one frame against the gallery (Verifier) ---
-    # Validated RANSAC inliers below this never count as a match. Foreign notes and scenes
-    # without notes stayed below it in the probe; true matches had 13 or more.
+    # Validated RANSAC inliers below this never count as a match; the Verifier applies it to
+    # the raw inlier count AND to the shared-artwork-weighted score. Measured (models/
+    # EVALUATION.md, leave-one-note-out + 100 Indian notes + 63 scenes): no foreign note or
+    # scene reached 7 inliers; a note side with no reference of its own (Rs 10 / Rs 500
+    # Everest fronts) matched another value's shared artwork with 68-80 raw inliers but a
+    # weighted score of only 8.4-9.5, so 12 keeps a margin; covered photos scored 39-172
+    # except one Rs 20 front at 10.7 (not sure).
     min_inliers: int = 12
     # The best denomination's weighted score must beat the best *other* denomination's by this
     # factor; Everest-series notes share artwork, so near-ties are common and must abstain.
+    # Measured: every correct acceptance beat its runner-up by 9x or more.
     min_margin: float = 1.5
     # --- a hold across frames (ScanSession) ---
     # Accepted frames that must name the same denomination before speaking ...
     agree_frames: int = 2
-    # ... unless one frame alone is this strong (inliers and margin both).
+    # ... unless one frame alone is this strong (inliers and margin both; margin = score /
+    # runner_up_score). Measured: correct single photos had 65-385 inliers and margins of 9x
+    # or more; shared-artwork near-misses were never accepted at all.
     strong_inliers: int = 30
     strong_margin: float = 3.0
     # Any accepted frame naming a different denomination vetoes the hold (answer: not sure).

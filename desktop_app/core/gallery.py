@@ -1,0 +1,356 @@
+"""The reference gallery: local features of known note sides, never the images themselves.
+
+Each reference is one side of one note (a flat scan, or a phone photo rectified with its
+hand-marked corners). We keep its SIFT keypoint positions and descriptors, its outline in
+reference pixels, and one weight per keypoint. The weight says how specific the keypoint is
+to its denomination: the Everest series repeats the same panel, bank header and seal on every
+value, so a keypoint lying in a region that a homography maps onto a reference of ANOTHER
+denomination is weighted down, and a match there counts for little when values compete.
+"""
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import cv2
+import numpy as np
+
+FORMAT_VERSION = 1
+# Rectified references are scaled so their long side is this many pixels. Frames are matched
+# at a 640 px working size, where a note held at a sensible distance spans 250-600 px.
+REFERENCE_LONG_SIDE = 600
+MAX_REFERENCE_KEYPOINTS = 1200
+# Shared artwork is found geometrically: where a homography maps a region of one reference
+# onto a reference of another denomination (the same engraving, moved and scaled) with enough
+# RANSAC inliers, every keypoint inside the inliers' hull is shared artwork, and its matches
+# count MIN_WEIGHT instead of 1.
+MIN_WEIGHT = 0.1
+SHARED_MIN_INLIERS = 8  # inliers for two references to be judged to share a region
+SHARED_RANSAC_PX = 8.0  # in reference pixels (long side REFERENCE_LONG_SIDE)
+# Matching (also used by the verifier): nearest gallery keypoints looked at per query
+# keypoint, and Lowe's ratio applied within each reference, because the same artwork
+# appears in several references and a global ratio test would discard it everywhere.
+NEIGHBOURS = 8
+RATIO = 0.8
+
+_REQUIRED_META = ("id", "denomination", "side", "series")
+
+
+class GalleryError(RuntimeError):
+    """The gallery file is missing, unreadable, or of another format version."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    denomination: str
+    side: str
+    series: str
+    size: tuple[int, int]  # (width, height) of the rectified reference in pixels
+    outline: np.ndarray  # 4x2 float32 note corners in reference pixels, clockwise
+
+
+def make_sift(max_keypoints: int) -> cv2.SIFT:
+    return cv2.SIFT_create(nfeatures=max_keypoints)
+
+
+def detect(grey: np.ndarray, max_keypoints: int, mask: np.ndarray | None = None,
+           sift: cv2.SIFT | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """SIFT keypoint positions (N x 2 float32) and descriptors (N x 128 uint8)."""
+    sift = sift or make_sift(max_keypoints)
+    kps, desc = sift.detectAndCompute(grey, mask)
+    if desc is None or not kps:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8)
+    pts = np.array([k.pt for k in kps], np.float32)
+    # OpenCV's SIFT saturates each element to 0..255 before returning floats: uint8 is exact.
+    return pts, np.clip(np.rint(desc), 0, 255).astype(np.uint8)
+
+
+def to_grey(image_bgr: np.ndarray) -> np.ndarray:
+    if image_bgr is None or not isinstance(image_bgr, np.ndarray) or image_bgr.size == 0:
+        raise ValueError("expected a non-empty image array")
+    if image_bgr.ndim == 2:
+        return image_bgr
+    if image_bgr.ndim == 3 and image_bgr.shape[2] == 4:
+        return cv2.cvtColor(image_bgr, cv2.COLOR_BGRA2GRAY)
+    if image_bgr.ndim == 3 and image_bgr.shape[2] == 3:
+        return cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
+    raise ValueError(f"unsupported image shape {image_bgr.shape}")
+
+
+def make_index(descriptors: np.ndarray) -> cv2.flann_Index:
+    return cv2.flann_Index(np.ascontiguousarray(descriptors, np.float32),
+                           dict(algorithm=1, trees=4))
+
+
+def ratio_matches(index: cv2.flann_Index, owners: np.ndarray, desc: np.ndarray,
+                  checks: int = 48) -> tuple[np.ndarray, np.ndarray]:
+    """Tentative matches (query indices, indexed keypoint indices) passing the ratio test
+    against the second-best keypoint of the SAME reference (``owners`` per indexed keypoint)."""
+    k = min(NEIGHBOURS, len(owners))
+    idx, sq = index.knnSearch(np.ascontiguousarray(desc, np.float32), k,
+                              params=dict(checks=checks))
+    idx = idx.astype(np.int64)
+    dist = np.sqrt(np.maximum(sq, 0))
+    owner = owners[idx]
+    q_all, g_all = [], []
+    for j in range(k):
+        first = np.ones(len(idx), bool)
+        for i in range(j):
+            first &= owner[:, i] != owner[:, j]
+        # If the same reference's second-best fell outside the k neighbours it is at least
+        # the k-th distance away, so using that distance is conservative.
+        d2 = dist[:, k - 1].copy()
+        found = np.zeros(len(idx), bool)
+        for i in range(j + 1, k):
+            hit = (owner[:, i] == owner[:, j]) & ~found
+            d2[hit] = dist[hit, i]
+            found |= hit
+        ok = first & (dist[:, j] < RATIO * d2)
+        q_all.append(np.nonzero(ok)[0])
+        g_all.append(idx[ok, j])
+    return np.concatenate(q_all), np.concatenate(g_all)
+
+
+def note_quad(corners: Sequence[Sequence[float]]) -> np.ndarray:
+    """Four note corners from hand-marked points.
+
+    Four points are used as given. More points mean the note runs out of the frame and the
+    polygon follows the frame border; the true corners are then unknown, so we take the
+    minimum-area rectangle around the polygon (a slight over-estimate of the note) and start
+    it at the box corner nearest the first marked point, keeping the marked orientation.
+    """
+    pts = np.asarray(corners, np.float32).reshape(-1, 2)
+    if len(pts) < 4:
+        raise ValueError(f"need at least 4 corner points, got {len(pts)}")
+    if len(pts) == 4:
+        return pts
+    box = cv2.boxPoints(cv2.minAreaRect(pts)).astype(np.float32)
+    if _signed_area(box) * _signed_area(pts) < 0:
+        box = box[::-1]
+    start = int(np.argmin(np.linalg.norm(box - pts[0], axis=1)))
+    return np.roll(box, -start, axis=0)
+
+
+def _signed_area(poly: np.ndarray) -> float:
+    x, y = poly[:, 0], poly[:, 1]
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+
+def rectify(image_bgr: np.ndarray, outline: Sequence[Sequence[float]] | None,
+            long_side: int = REFERENCE_LONG_SIDE) -> tuple[np.ndarray, np.ndarray]:
+    """The note as a flat grey image scaled to ``long_side``, and a mask of valid pixels.
+
+    Without an outline the whole image is the note (a scan). The mask excludes what lay
+    outside the marked polygon or outside the original frame, so the frame border and the
+    table around a partial note never become reference features.
+    """
+    grey = to_grey(image_bgr)
+    h, w = grey.shape
+    if outline is None:
+        s = long_side / max(h, w)
+        size = (max(1, round(w * s)), max(1, round(h * s)))
+        flat = cv2.resize(grey, size, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+        return flat, np.full(flat.shape, 255, np.uint8)
+    poly = np.asarray(outline, np.float32).reshape(-1, 2)
+    quad = note_quad(poly)
+    top = np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])
+    side = np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])
+    if min(top, side) < 8:
+        raise ValueError("note outline is degenerate")
+    s = long_side / max(top / 2, side / 2)
+    out_w, out_h = max(8, round(top / 2 * s)), max(8, round(side / 2 * s))
+    dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
+    H = cv2.getPerspectiveTransform(quad, dst)
+    flat = cv2.warpPerspective(grey, H, (out_w, out_h), flags=cv2.INTER_AREA)
+    valid = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(valid, [np.round(poly).astype(np.int32)], 255)
+    mask = cv2.warpPerspective(valid, H, (out_w, out_h), flags=cv2.INTER_NEAREST)
+    # Keypoints right on the cut edge describe the background half; keep them off it.
+    mask = cv2.erode(mask, np.ones((7, 7), np.uint8))
+    return flat, mask
+
+
+class ReferenceGallery:
+    """Keypoints, descriptors and weights of every reference, in flat arrays."""
+
+    def __init__(self, references: Sequence[Reference], points: np.ndarray,
+                 descriptors: np.ndarray, owners: np.ndarray, weights: np.ndarray | None = None,
+                 info: dict | None = None):
+        self.references = tuple(references)
+        self.points = np.ascontiguousarray(points, np.float32).reshape(-1, 2)
+        self.descriptors = np.ascontiguousarray(descriptors, np.uint8).reshape(-1, 128)
+        self.owners = np.ascontiguousarray(owners, np.int32).reshape(-1)
+        n = len(self.points)
+        if not (len(self.descriptors) == len(self.owners) == n):
+            raise ValueError("points, descriptors and owners differ in length")
+        if n and (self.owners.min() < 0 or self.owners.max() >= len(self.references)):
+            raise ValueError("keypoint owner out of range")
+        self.weights = (np.ones(n, np.float32) if weights is None
+                        else np.ascontiguousarray(weights, np.float32).reshape(-1))
+        if len(self.weights) != n:
+            raise ValueError("weights differ in length from keypoints")
+        self.info = dict(info or {})
+        # Keypoint x reference: "this keypoint is shared artwork with that reference".
+        # Built lazily, kept in memory only (a subset reuses it to reweight without rematching).
+        self._shared: np.ndarray | None = None
+
+    # --- building ---------------------------------------------------------------------
+    @classmethod
+    def from_images(cls, items: Iterable[tuple[np.ndarray, dict]], *, weighted: bool = True,
+                    max_keypoints: int = MAX_REFERENCE_KEYPOINTS) -> "ReferenceGallery":
+        """Build from (image_bgr, meta) pairs.
+
+        meta needs id, denomination, side and series; an optional ``outline`` gives the note's
+        corners in the image (4 points, or a longer polygon for a note cut by the frame), and
+        the note is rectified with it. Without one the whole image is the note.
+        """
+        refs, pts, descs, owners = [], [], [], []
+        sift = make_sift(max_keypoints)
+        for image, meta in items:
+            missing = [k for k in _REQUIRED_META if not meta.get(k)]
+            if missing:
+                raise ValueError(f"reference meta lacks {missing}: {meta!r}")
+            flat, mask = rectify(image, meta.get("outline"))
+            p, d = detect(flat, max_keypoints, mask, sift)
+            h, w = flat.shape
+            outline = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+            owners.append(np.full(len(p), len(refs), np.int32))
+            refs.append(Reference(str(meta["id"]), str(meta["denomination"]), str(meta["side"]),
+                                  str(meta["series"]), (w, h), outline))
+            pts.append(p)
+            descs.append(d)
+        if not refs:
+            raise ValueError("no references given")
+        gallery = cls(refs, np.concatenate(pts), np.concatenate(descs), np.concatenate(owners))
+        return gallery.reweighted() if weighted else gallery
+
+    def subset(self, keep_ids: Iterable[str], *, weighted: bool = True) -> "ReferenceGallery":
+        """A gallery of only these references, weights recomputed among them alone."""
+        keep = set(keep_ids)
+        idx = [i for i, r in enumerate(self.references) if r.id in keep]
+        remap = np.full(len(self.references), -1, np.int32)
+        remap[idx] = np.arange(len(idx), dtype=np.int32)
+        sel = remap[self.owners] >= 0
+        g = ReferenceGallery([self.references[i] for i in idx], self.points[sel],
+                             self.descriptors[sel], remap[self.owners[sel]], None, self.info)
+        if self._shared is not None:
+            g._shared = self._shared[sel][:, idx]
+        return g.reweighted() if weighted else g
+
+    def reweighted(self) -> "ReferenceGallery":
+        """Weights from the artwork each keypoint shares with references of other values."""
+        if self._shared is None:
+            self._shared = self.shared_artwork()
+        shared = self._shared.any(axis=1)
+        w = np.where(shared, MIN_WEIGHT, 1.0).astype(np.float32)
+        info = dict(self.info, weighting=dict(method="geometric", min_weight=MIN_WEIGHT,
+                                              shared_min_inliers=SHARED_MIN_INLIERS,
+                                              shared_fraction=round(float(shared.mean()), 3)))
+        g = ReferenceGallery(self.references, self.points, self.descriptors, self.owners, w, info)
+        g._shared = self._shared
+        return g
+
+    def unweighted(self) -> "ReferenceGallery":
+        info = {k: v for k, v in self.info.items() if k != "weighting"}
+        g = ReferenceGallery(self.references, self.points, self.descriptors, self.owners,
+                             None, info)
+        g._shared = self._shared
+        return g
+
+    def shared_artwork(self) -> np.ndarray:
+        """Boolean keypoints x references: the keypoint lies in a region that a homography
+        maps onto that reference, which is of a different denomination."""
+        n_ref = len(self.references)
+        shared = np.zeros((len(self.points), n_ref), bool)
+        denoms = np.array([r.denomination for r in self.references])
+        kp_denoms = denoms[self.owners]
+        for d in np.unique(denoms):
+            mine, other = np.nonzero(kp_denoms == d)[0], np.nonzero(kp_denoms != d)[0]
+            if len(other) < 2 or len(mine) == 0:
+                continue
+            index = make_index(self.descriptors[other])
+            q, g = ratio_matches(index, self.owners[other], self.descriptors[mine], checks=128)
+            q, g = mine[q], other[g]
+            pair = self.owners[q].astype(np.int64) * n_ref + self.owners[g]
+            for key in np.unique(pair):
+                sel = pair == key
+                if sel.sum() < SHARED_MIN_INLIERS:
+                    continue
+                a, b = divmod(int(key), n_ref)
+                H, mask = cv2.findHomography(self.points[q[sel]], self.points[g[sel]],
+                                             cv2.RANSAC, SHARED_RANSAC_PX, maxIters=2000)
+                if H is None or mask is None or mask.sum() < SHARED_MIN_INLIERS:
+                    continue
+                inl = mask.ravel().astype(bool)
+                # The whole region spanned by the inliers is shared artwork, not only the
+                # keypoints that happened to match: mark every keypoint inside its hull.
+                for ref, pts in ((a, self.points[q[sel][inl]]), (b, self.points[g[sel][inl]])):
+                    other_ref = b if ref == a else a
+                    own = np.nonzero(self.owners == ref)[0]
+                    shared[own[_inside_hull(self.points[own], pts)], other_ref] = True
+        return shared
+
+    # --- access -------------------------------------------------------------------------
+    @property
+    def denominations(self) -> tuple[str, ...]:
+        return tuple(sorted({r.denomination for r in self.references}, key=_denom_key))
+
+    def __len__(self) -> int:
+        return len(self.references)
+
+    # --- files --------------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = dict(format_version=FORMAT_VERSION, info=self.info, references=[
+            dict(id=r.id, denomination=r.denomination, side=r.side, series=r.series,
+                 size=list(r.size), outline=r.outline.tolist()) for r in self.references])
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
+                                points=self.points,
+                                descriptors=self.descriptors, owners=self.owners.astype(np.uint16
+                                if len(self.references) < 65535 else np.int32),
+                                weights=self.weights.astype(np.float16))
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "ReferenceGallery":
+        path = Path(path)
+        if not path.is_file():
+            raise GalleryError(f"reference gallery not found: {path} "
+                               "(build it with `python -m training.build_gallery`)")
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(bytes(z["meta"]).decode())
+                arrays = {k: z[k] for k in ("points", "descriptors", "owners", "weights")}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError,
+                json.JSONDecodeError) as e:
+            raise GalleryError(f"reference gallery {path} is unreadable or corrupt: {e}") from e
+        version = meta.get("format_version") if isinstance(meta, dict) else None
+        if version != FORMAT_VERSION:
+            raise GalleryError(f"reference gallery {path} has format version {version!r}, "
+                               f"this app reads version {FORMAT_VERSION}; rebuild it with "
+                               "`python -m training.build_gallery`")
+        try:
+            refs = [Reference(r["id"], r["denomination"], r["side"], r["series"],
+                              tuple(r["size"]), np.asarray(r["outline"], np.float32))
+                    for r in meta["references"]]
+            return cls(refs, arrays["points"], arrays["descriptors"],
+                       arrays["owners"].astype(np.int32), arrays["weights"], meta.get("info"))
+        except (KeyError, TypeError, ValueError) as e:
+            raise GalleryError(f"reference gallery {path} is inconsistent: {e}") from e
+
+
+def _inside_hull(points: np.ndarray, hull_points: np.ndarray) -> np.ndarray:
+    hull = cv2.convexHull(hull_points.reshape(-1, 1, 2).astype(np.float32))
+    return np.array([cv2.pointPolygonTest(hull, (float(x), float(y)), False) >= 0
+                     for x, y in points], bool)
+
+
+def _denom_key(d: str) -> tuple[int, str]:
+    return (int(d), d) if d.isdigit() else (1 << 30, d)

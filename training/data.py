@@ -1,0 +1,88 @@
+"""The shared Nepali note images, as described by their MANIFEST.csv."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from desktop_app.paths import SHARED_DATA
+
+NPR_DIR = SHARED_DATA / "npr-notes"
+FOREIGN_DIR = SHARED_DATA / "foreign-notes" / "inr"
+
+
+@dataclass(frozen=True)
+class Item:
+    file: str  # path relative to the data folder, also the reference id
+    denomination: str
+    side: str
+    series: str  # "old" | "everest" | "n/a"
+    kind: str  # "ref" | "photo"
+    corners: list | None  # hand-marked note polygon (photos only)
+
+    @property
+    def source(self) -> str:
+        return Path(self.file).name.split("__")[0]
+
+    @property
+    def shot(self) -> int | None:
+        m = re.search(r"_(\d+)\.\w+$", self.file)
+        return int(m.group(1)) if m else None
+
+    def meta(self) -> dict:
+        return dict(id=self.file, denomination=self.denomination, side=self.side,
+                    series=self.series, outline=self.corners)
+
+
+def normalise_series(text: str) -> str:
+    t = text.lower()
+    if t.startswith("old"):
+        return "old"
+    if "everest" in t:
+        return "everest"
+    return "n/a"
+
+
+def load_manifest(root: Path = NPR_DIR) -> list[Item]:
+    path = root / "MANIFEST.csv"
+    if not path.is_file():
+        raise FileNotFoundError(f"manifest not found: {path}")
+    items = []
+    with open(path, newline="") as fh:
+        for row in csv.DictReader(fh):
+            corners = json.loads(row["note_corners"]) if row.get("note_corners") else None
+            items.append(Item(row["file"], row["denomination"], row["side"],
+                              normalise_series(row["series"]),
+                              "photo" if row["file"].startswith("photos/") else "ref", corners))
+    return items
+
+
+def read_image(path: Path) -> np.ndarray:
+    # cv2.imread applies the EXIF orientation, which is the frame the corners were marked in.
+    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if img is None:
+        raise FileNotFoundError(f"cannot read image: {path}")
+    return img
+
+
+def physical_groups(items: list[Item]) -> dict[str, str]:
+    """Photo id -> group id. Repeat shots of one physical note (same source, same
+    denomination and side, consecutive shot numbers) share a group."""
+    photos = sorted((i for i in items if i.kind == "photo"),
+                    key=lambda i: (i.source, i.denomination, i.side, i.shot or 0))
+    groups: dict[str, str] = {}
+    prev = None
+    for it in photos:
+        if (prev and prev.source == it.source and prev.denomination == it.denomination
+                and prev.side == it.side and it.shot is not None and prev.shot is not None
+                and it.shot - prev.shot == 1):
+            groups[it.file] = groups[prev.file]
+        else:
+            groups[it.file] = it.file
+        prev = it
+    return groups
