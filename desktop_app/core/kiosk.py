@@ -9,6 +9,9 @@ from .scan import ScanEvent, ScanSession
 from .thresholds import DEFAULT, Thresholds
 
 ARMED, SCANNING, WAIT_CLEAR = "armed", "scanning", "wait_clear"
+# Video timestamps are index / fps, so 1.4 - 1.0 can come out as 0.3999...; without a little
+# slack a note would settle one frame late on some frame rates and not others.
+_EPS = 1e-6
 
 
 class AutoTrigger:
@@ -27,7 +30,7 @@ class AutoTrigger:
             if presence >= self.th.presence_on:
                 if self._present_since is None:
                     self._present_since = t
-                if t - self._present_since >= self.th.kiosk_settle:
+                if t - self._present_since + _EPS >= self.th.kiosk_settle:
                     self.state = SCANNING
                     self._present_since = None
                     events = self.session.press(t)
@@ -45,7 +48,7 @@ class AutoTrigger:
         if presence <= self.th.presence_off:
             if self._clear_since is None:
                 self._clear_since = t
-            if t - self._clear_since >= self.th.kiosk_settle:
+            if t - self._clear_since + _EPS >= self.th.kiosk_settle:
                 self.state = ARMED
                 self._clear_since = None
                 return [ScanEvent("rearmed", t)]

@@ -62,6 +62,9 @@ class Verifier:
         self.gallery = gallery
         self.thresholds = thresholds
         self._sift = make_sift(MAX_FRAME_KEYPOINTS)
+        # Seeded so that the same frame gives the same inliers in every process and run: the
+        # randomised kd-trees and RANSAC both draw from OpenCV's RNG, and reports must repeat.
+        cv2.setRNGSeed(0)
         self._index = make_index(gallery.descriptors)
         self._ref_denoms = np.array([r.denomination for r in gallery.references])
 
@@ -71,6 +74,7 @@ class Verifier:
         are examined first, which lets the others be skipped sooner; a denomination is only
         skipped when it can neither win nor block the margin, so ``accepted`` never depends
         on the model being right. (``runner_up_score`` is exact whenever it could matter.)"""
+        cv2.setRNGSeed(0)  # per frame too: OpenCV's RNG is per thread and RANSAC consumes it
         grey = to_grey(image_bgr)
         h0, w0 = grey.shape
         scale = min(1.0, WORKING_LONG_SIDE / max(h0, w0))
