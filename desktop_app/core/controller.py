@@ -39,6 +39,7 @@ class ScanController:
         self.announcer = announcer
         self.th = thresholds
         self.has_model = has_model
+        self.kiosk = kiosk
         self.session = ScanSession(thresholds)
         self.trigger = AutoTrigger(self.session, thresholds) if kiosk else None
 

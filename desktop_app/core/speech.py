@@ -239,7 +239,7 @@ class TtsSpeech(_AudioSpeech):
         self._ready = threading.Event()
         self._init_error: Exception | None = None
         self._voices: dict[str, str | None] = {}
-        self._cache: OrderedDict[tuple[str, str, int], np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._tmpdir = tempfile.TemporaryDirectory(prefix="ncr-tts-")
         self.idle = threading.Event()  # set when no job is pending or being made (for tests)
         self.idle.set()
@@ -321,14 +321,18 @@ class TtsSpeech(_AudioSpeech):
                     self.idle.set()
 
     def _say(self, engine, generation: int, utterance: Utterance, rate: float) -> None:
-        wpm = int(round(TTS_BASE_WPM * rate))
-        key = (utterance.language, utterance.text, wpm)
+        # espeak always speaks at its base speed and the rate is applied to the samples, as for
+        # clips: espeak's own rate setting was seen not to take effect now and then when the
+        # engine was shared, and one time-stretch keeps clips and TTS at the same pace.
+        key = (utterance.language, utterance.text)
         words = self._cache.get(key)
         if words is None:
-            words = self._synthesise(engine, utterance.language, utterance.text, wpm)
+            words = self._synthesise(engine, utterance.language, utterance.text, TTS_BASE_WPM)
             self._cache[key] = words
             if len(self._cache) > 64:
                 self._cache.popitem(last=False)
+        if round(rate, 2) != 1.0:
+            words = time_stretch(words, round(rate, 2), self.output.sample_rate)
         if generation != self._generation:  # a newer utterance arrived while synthesising
             return
         self._play(self._compose(utterance, words))

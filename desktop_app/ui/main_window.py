@@ -1,8 +1,9 @@
 """The main window: live preview, the last result in very large text, a status line, buttons.
 
-The window holds no recognition logic. It routes keys (stamped with ``time.monotonic()``) into
-the core ``ScanSession``, frames go through ``CaptureWorker`` -> ``RecognitionWorker`` off the UI
-thread, and every word for the user goes through the core ``Announcer``.
+The window holds no recognition logic. It routes keys (stamped with ``time.monotonic()``) and
+evidence into the core ``ScanController`` (the scan loop terminal mode and replay drive too),
+frames go through ``CaptureWorker`` -> ``RecognitionWorker`` off the UI thread, and every word
+for the user goes through the core ``Announcer``.
 
 Keys are caught by an application-wide event filter rather than per-widget handlers, so Space
 scans wherever the focus is: a focused button never sees Space (and so is never clicked by it).
@@ -29,16 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.announcer import Announcer, Message
+from desktop_app.core.controller import OFF, Outcome, ScanController
 from desktop_app.core.frames import CameraSource, FrameSource, SourceError, open_source
-from desktop_app.core.kiosk import AutoTrigger
 from desktop_app.core.messages import SpeechUnavailable
-from desktop_app.core.scan import ScanEvent, ScanSession
+from desktop_app.core.scan import ScanSession
 from desktop_app.core.thresholds import DEFAULT, Thresholds
 
 from .accessibility import ScreenReaderBridge, set_accessible
 from .labels import label
 from .settings import AppSettings
-from .workers import OFF, PRESENCE, SCAN, CaptureWorker, LatestFrame, RecognitionWorker
+from .workers import CaptureWorker, LatestFrame, RecognitionWorker
 
 log = logging.getLogger("desktop_app.ui")
 
@@ -128,8 +129,8 @@ class MainWindow(QMainWindow):
         self.gallery_path = str(gallery_path)
         # Tests replace the file dialog; it returns a path or "" (cancelled).
         self._ask_open_file = ask_open_file or self._file_dialog
-        self.session = ScanSession(thresholds)
-        self.trigger = AutoTrigger(self.session, thresholds) if kiosk else None
+        self.controller = ScanController(announcer, has_model=recognizer.model is not None, kiosk=kiosk,
+                                         thresholds=thresholds)
         self.source: FrameSource | None = None
         self.slot = LatestFrame()
         self.capture: CaptureWorker | None = None
@@ -220,6 +221,10 @@ class MainWindow(QMainWindow):
         room = screen.availableGeometry() if screen is not None else None
         if room is not None:
             self.resize(min(1100, room.width()), min(820, room.height()))
+
+    @property
+    def session(self) -> ScanSession:
+        return self.controller.session
 
     def _buttons(self) -> list[QPushButton]:
         return [self.scan_button, self.repeat_button, self.language_button, self.open_button, self.help_button]
@@ -378,7 +383,7 @@ class MainWindow(QMainWindow):
         """Plays frames from an already opened source (the window closes it when done)."""
         self._stop_capture()
         self._source_problem = None
-        self.session.cancel()
+        self.controller.cancel()
         self.source = source
         self.slot.clear()
         self.capture = CaptureWorker(source, self.slot, clock=self._clock)
@@ -531,12 +536,10 @@ class MainWindow(QMainWindow):
                 return
         if not autorepeat:
             self._cancel_quit()
-        self._handle(self.session.press(t, autorepeat))
-        self._update_mode()
+        self._handle(self.controller.press(t, autorepeat))
 
     def _release(self, t: float, autorepeat: bool) -> None:
-        self._handle(self.session.release(t, autorepeat))
-        self._update_mode()
+        self._handle(self.controller.release(t, autorepeat))
 
     # --- quitting ---------------------------------------------------------------------
     def _escape(self) -> None:
@@ -589,56 +592,30 @@ class MainWindow(QMainWindow):
     # --- the scan loop ----------------------------------------------------------------
     def _tick(self) -> None:
         now = self._clock()
-        self._handle(self.session.tick(now))
         if self._quit_armed_until is not None and now > self._quit_armed_until:
             self._quit_armed_until = None  # the question lapses quietly
-        self._update_mode()
-
-    def _update_mode(self) -> None:
-        if self.session.wants_frames:
-            mode = SCAN
-        elif self.kiosk and self.source is not None:
-            # Without a model there is no cheap presence signal; verification stands in for it.
-            mode = PRESENCE if self.recognizer.model is not None else SCAN
-        else:
-            mode = OFF
-        if self.recognition.mode != mode:
-            self.recognition.set_mode(mode)
-        self.scan_button.setDown(self.session.wants_frames)
+        self._handle(self.controller.tick(now))
 
     def _on_evidence(self, evidence, mode: str) -> None:
         if self._shut_down:
             return
-        events: list[ScanEvent] = []
-        if self.trigger is not None:
-            presence = self._presence(evidence)
-            if presence is not None:
-                events += self.trigger.observe(presence, evidence.t)
-        if mode == SCAN:
-            events += self.session.add(evidence)
-        self._handle(events)
+        self._handle(self.controller.add(evidence, mode))
+
+    def _handle(self, outcomes: list[Outcome]) -> None:
+        """The window's part of each scan event (the controller has said what is said)."""
+        for outcome in outcomes:
+            if outcome.event.kind == "started":
+                self.status_label.setText(self.announcer.catalogue.text("scan.started", self.announcer.language))
+            elif outcome.event.kind == "decision" and outcome.event.decision is not None:
+                self.status_label.setText(self.announcer.catalogue.text("ready", self.announcer.language))
         self._update_mode()
 
-    def _presence(self, evidence) -> float | None:
-        if evidence.model is not None:
-            return evidence.model.presence
-        verification = evidence.verification
-        return 1.0 if verification.denomination and verification.inliers >= self.th.min_inliers else 0.0
-
-    def _handle(self, events: list[ScanEvent]) -> None:
-        for event in events:
-            if event.kind == "started":
-                if self.kiosk and self.trigger is not None and self.trigger.state == "scanning":
-                    self.announcer.say("kiosk.scanning")
-                else:
-                    self.announcer.scan_started()
-                self.status_label.setText(self.announcer.catalogue.text("scan.started", self.announcer.language))
-            elif event.kind == "decision" and event.decision is not None:
-                self.status_label.setText(self.announcer.catalogue.text("ready", self.announcer.language))
-                self.announcer.announce(event.decision)
-            elif event.kind == "rearmed":
-                self.announcer.total = 0  # a new customer starts from nothing
-                self.announcer.say("kiosk.next_customer")
+    def _update_mode(self) -> None:
+        # A kiosk with no picture to watch has nothing to ask the recogniser.
+        mode = self.controller.mode if self.source is not None or self.session.wants_frames else OFF
+        if self.recognition.mode != mode:
+            self.recognition.set_mode(mode)
+        self.scan_button.setDown(self.session.wants_frames)
 
     # --- output -----------------------------------------------------------------------
     def _show_message(self, message: Message) -> None:
@@ -653,7 +630,7 @@ class MainWindow(QMainWindow):
             self.capture.preview_shown()
 
     def _on_camera_lost(self) -> None:
-        self.session.cancel()
+        self.controller.cancel()
         message = self.announcer.error("camera.lost")
         self._source_problem = ("camera.lost", {})
         self.preview.clear_image(message.text)

@@ -16,11 +16,11 @@ import numpy as np
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtGui import QImage
 
+from desktop_app.core.controller import OFF, PRESENCE, SCAN
 from desktop_app.core.frames import Frame, FrameSource, Pacer
 
 log = logging.getLogger("desktop_app.ui.workers")
 
-OFF, SCAN, PRESENCE = "off", "scan", "presence"
 MODES = (OFF, SCAN, PRESENCE)
 
 

@@ -1,0 +1,373 @@
+"""The command line: start the window (default), or run headless replay and classify.
+
+    nepali-cash-reader [--source 0|VIDEO|FOLDER] [--language ne|en] [--kiosk] [--fullscreen]
+    nepali-cash-reader replay VIDEO (--holds HOLDS | --auto) [--labels LABELS] [--report OUT]
+    nepali-cash-reader classify IMAGE_OR_FOLDER... [--labels LABELS] [--report OUT] [--jsonl]
+
+Qt is imported only to start the window, so replay and classify run on machines without it.
+Without a display the app falls back to terminal mode (``desktop_app.console``).
+
+Exit codes: 0 ok; 2 bad usage, or no input could be read; 1 any other failure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from desktop_app import __version__
+from desktop_app.paths import DEFAULT_GALLERY, DEFAULT_MODEL
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("desktop_app.cli")
+
+# Qt platforms that draw without a display server (QT_QPA_PLATFORM set by the user).
+_HEADLESS_QT_PLATFORMS = {"offscreen", "vnc", "minimal", "minimalegl", "eglfs", "linuxfb", "vkkhrdisplay"}
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_FAILURE):
+        super().__init__(message)
+        self.code = code
+
+
+# --- parser -----------------------------------------------------------------------------------
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Sub-commands repeat these with SUPPRESS defaults, so an option given before the
+    # sub-command is not overwritten by the sub-command's default.
+    default = (lambda value: value) if top else (lambda value: argparse.SUPPRESS)
+    parser.add_argument("--model", type=Path, default=default(DEFAULT_MODEL), metavar="ONNX",
+                        help=f"note model (default: {DEFAULT_MODEL})")
+    parser.add_argument("--gallery", type=Path, default=default(DEFAULT_GALLERY), metavar="NPZ",
+                        help=f"reference gallery (default: {DEFAULT_GALLERY})")
+    parser.add_argument("--language", choices=("ne", "en"), default=default(None),
+                        help="language of what is said (default: the saved choice, else Nepali)")
+    parser.add_argument("-v", "--verbose", action="count", default=default(0),
+                        help="log more (-vv for debug)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nepali-cash-reader",
+        description="Tells which Nepali banknote is held in front of the camera, aloud.",
+        epilog="Without a sub-command the window starts. See 'nepali-cash-reader replay -h' "
+               "and 'nepali-cash-reader classify -h' for headless checks.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--source", metavar="0|VIDEO|FOLDER",
+                        help="camera index (0, 1, ...), or a video file / image folder to play instead")
+    parser.add_argument("--kiosk", action="store_true", help="kiosk mode: scan when a note is shown")
+    parser.add_argument("--fullscreen", action="store_true", help="start full screen")
+    parser.add_argument("--console", action="store_true",
+                        help="terminal mode even when a display is available (Enter scans, q quits)")
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    rp = sub.add_parser(
+        "replay", help="play a video through the scan session; timeline and accuracy report",
+        description="Plays a video through the same scan session the window uses, pressing Space at "
+                    "the given hold times (or letting the kiosk trigger decide with --auto), and "
+                    "reports every announcement. Times are seconds of video time.",
+        epilog="HOLDS: lines 'start,end' (seconds; a third column with the note's value is used as "
+               "labels). LABELS: lines 'start,end,value' (value 5..1000 or none).",
+    )
+    rp.add_argument("video", type=Path, help="video file, or a folder of images (each shown 2 s)")
+    how = rp.add_mutually_exclusive_group(required=True)
+    how.add_argument("--holds", type=Path, help="CSV of hold start,end times")
+    how.add_argument("--auto", action="store_true", help="the kiosk's own trigger decides when to scan")
+    rp.add_argument("--labels", type=Path, help="CSV of start,end,value: what is in view when")
+    rp.add_argument("--report", type=Path, metavar="OUT",
+                    help="write replay.json, timeline.csv, holds.csv, report.txt into folder OUT "
+                         "(or OUT.json and siblings)")
+    rp.add_argument("--interval", type=float, default=0.2, metavar="S",
+                    help="seconds of video time between evaluated frames (default 0.2: the live "
+                         "app's ~5 evaluations per second)")
+    rp.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no timeline on screen")
+    _common(rp, top=False)
+
+    cp = sub.add_parser(
+        "classify", help="name the note in photos; per-class accuracy, confusion matrix, threshold trade-off",
+        description="Runs the single-frame path (the same decision thresholds as the app) on photos. "
+                    "Folders are searched recursively; a folder named by a denomination (100, 500, ...) "
+                    "or 'none'/'foreign' labels the images in it.",
+    )
+    cp.add_argument("paths", nargs="+", type=Path, metavar="IMAGE_OR_FOLDER")
+    cp.add_argument("--labels", type=Path, help="CSV of path,value overriding folder names")
+    cp.add_argument("--report", type=Path, metavar="OUT",
+                    help="write classify.json, classify.csv, confusion.png, thresholds.png, report.txt "
+                         "into folder OUT (or OUT.json and siblings)")
+    cp.add_argument("--jsonl", action="store_true",
+                    help="print one JSON object per image on stdout (path, decision, side, score, ...); "
+                         "the summary goes to stderr")
+    cp.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary")
+    _common(cp, top=False)
+    return parser
+
+
+# --- entry point ------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    logging.basicConfig(
+        level={0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        if args.command == "replay":
+            return cmd_replay(args)
+        if args.command == "classify":
+            return cmd_classify(args)
+        return cmd_app(args)
+    except CliError as exc:
+        print(f"nepali-cash-reader: error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+# --- the window, or the terminal when there is no display ------------------------------------
+def display_available(env: dict | None = None, platform: str | None = None) -> bool:
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    if platform.startswith(("win", "darwin")):
+        return True
+    qpa = env.get("QT_QPA_PLATFORM", "").split(":")[0].strip().lower()
+    if qpa in _HEADLESS_QT_PLATFORMS:
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def cmd_app(args) -> int:
+    from desktop_app.console import run_console
+
+    def console(reason: str | None) -> int:
+        return run_console(source=args.source, language=args.language or "ne", model=args.model,
+                           gallery=args.gallery, kiosk=args.kiosk, reason=reason)
+
+    if args.console:
+        return console(None)
+    if not display_available():
+        log.info("no display (DISPLAY and WAYLAND_DISPLAY unset): terminal mode")
+        return console("display.missing")
+    try:
+        from desktop_app.ui.app import AppOptions, run_app
+    except ImportError as exc:  # Qt missing or its system libraries absent
+        print(f"The window cannot start ({exc}): starting terminal mode.", file=sys.stderr)
+        return console("display.missing")
+    options = AppOptions(source=args.source, language=args.language, kiosk=args.kiosk, model=args.model,
+                         gallery=args.gallery, fullscreen=args.fullscreen)
+    return int(run_app(options) or 0)
+
+
+# --- shared by replay and classify ------------------------------------------------------------
+def _recognizer(args):
+    import cv2
+
+    from desktop_app.core.recognizer import load_recognizer
+
+    # The verifier's FLANN trees are randomised from OpenCV's global RNG: a fixed seed makes
+    # the same input give the same report whatever ran before in this process.
+    cv2.setRNGSeed(0)
+    recognizer, problems = load_recognizer(args.model, args.gallery)
+    for problem in problems:
+        print(f"warning: {problem.message}", file=sys.stderr)
+    if not recognizer.ready:
+        raise CliError(f"cannot name notes without the reference gallery: {args.gallery}")
+    return recognizer
+
+
+def _read_spans(reader, path: Path, what: str):
+    from desktop_app.core.reports import ReportInputError
+
+    try:
+        return reader(path)
+    except ReportInputError as exc:
+        raise CliError(f"{what}: {exc}", EXIT_USAGE) from None
+
+
+# --- replay -----------------------------------------------------------------------------------
+def cmd_replay(args) -> int:
+    import cv2
+
+    from desktop_app.core.frames import ImageFolderSource, SourceError, VideoSource
+    from desktop_app.core.phrases import PhraseCatalogue
+    from desktop_app.core.progress import Progress
+    from desktop_app.core.replay import ReplayError, replay, write_report
+    from desktop_app.core.reports import read_holds, read_labels
+
+    if args.interval <= 0:
+        raise CliError(f"--interval must be positive, got {args.interval}", EXIT_USAGE)
+    holds = _read_spans(read_holds, args.holds, "holds") if args.holds else None
+    labels = _read_spans(read_labels, args.labels, "labels") if args.labels else None
+    if labels is None and holds and all(h.label is not None for h in holds):
+        labels = holds  # a holds file with a value column labels itself
+    try:
+        source = ImageFolderSource(args.video) if args.video.is_dir() else VideoSource(args.video)
+    except SourceError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    recognizer = _recognizer(args)
+    total = None
+    if isinstance(source, VideoSource):
+        cap = cv2.VideoCapture(str(args.video))
+        total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0) or None
+        cap.release()
+    else:
+        total = len(source.files) * source._repeat
+    catalogue = PhraseCatalogue.load()
+    language = args.language or "ne"
+    progress = Progress(total, "replay", enabled=False if args.quiet else None)
+    shown_language = "en" if language == "en" else "ne"
+
+    def on_message(message, t) -> None:
+        if progress.enabled:  # at a terminal, show what is said as it happens; the table follows
+            progress.message(f"{t:8.2f} s  {message.text}", sys.stdout)
+
+    try:
+        with progress:
+            result = replay(source, recognizer, catalogue=catalogue, holds=holds, auto=args.auto, labels=labels,
+                            interval=args.interval, language=shown_language,
+                            on_frame=lambda n, t: progress.update(n, f"{t:.1f} s"), on_message=on_message)
+    except ReplayError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    finally:
+        source.close()
+    if result.frames_read == 0:
+        raise CliError(f"no frames could be read from {args.video}", EXIT_USAGE)
+    skipped = getattr(source, "skipped", [])
+    for path in skipped:
+        print(f"error: cannot read image {path}; skipped", file=sys.stderr)
+    text = replay_text(result, skipped)
+    print(text)
+    if args.report:
+        paths = write_report(result, args.report, text)
+        print(f"report written: {', '.join(str(p) for p in paths.values())}", file=sys.stderr)
+    return EXIT_OK
+
+
+def replay_text(result, skipped=()) -> str:
+    from desktop_app.core.reports import confusion_text, summary_text, text_table
+
+    lines = [
+        f"Replay of {result.video}: {result.duration:.1f} s at {result.fps:g} fps, "
+        f"{len(result.frames)} frames verified (on a grid of one every {result.interval:g} s of video), "
+        f"{'kiosk trigger' if result.mode == 'auto' else f'{len(result.holds)} holds'}.",
+    ]
+    if skipped:
+        lines.append(f"{len(skipped)} unreadable image(s) skipped.")
+    rows = []
+    for a in result.announcements:
+        hold = result.holds[a.hold] if a.hold is not None else None
+        if a.decision is None:  # the kiosk's own words, not a scan's answer
+            rows.append((f"{a.t:.2f}", "", "", "", "", "", "", "", a.text_en))
+            continue
+        rows.append((f"{a.t:.2f}", f"{a.hold_start:.2f}", f"{a.time_to_announce:.2f}", a.decision,
+                     f"{a.confidence:.2f}", a.frames_used, hold.truth if hold and hold.truth else "",
+                     hold.outcome if hold and hold.outcome else "", a.text_en))
+    lines.append("")
+    lines.append("Announcements:" if rows else "Nothing was announced.")
+    if rows:
+        lines.append(text_table(("t (s)", "hold at", "after (s)", "said", "conf", "frames", "truth", "outcome",
+                                 "words (en)"), rows))
+    missed = [h for h in result.holds if h.said is None]
+    if missed:
+        lines.append("Holds with no answer of their own (pressed again during a scan): "
+                     + ", ".join(f"{h.start:g}-{h.end:g} s" if h.end is not None else f"{h.start:g} s"
+                                 for h in missed))
+    if result.summary is not None:
+        lines.append("")
+        lines.append("Accuracy per hold:")
+        lines.append(summary_text(result.summary, unit="holds"))
+        if result.not_scanned:
+            lines.append(f"Notes in view that no scan looked at: {len(result.not_scanned)} ("
+                         + ", ".join(f"{s['label']} at {s['start']:g}-{s['end']:g} s" for s in result.not_scanned)
+                         + ")")
+        lines.append("")
+        lines.append(confusion_text(result.summary["confusion"]))
+    return "\n".join(lines)
+
+
+# --- classify ---------------------------------------------------------------------------------
+def cmd_classify(args) -> int:
+    from desktop_app.core.classify import classify, collect_images, read_label_file, write_report
+    from desktop_app.core.progress import Progress
+    from desktop_app.core.reports import ReportInputError
+
+    try:
+        labels = read_label_file(args.labels) if args.labels else None
+    except ReportInputError as exc:
+        raise CliError(f"labels: {exc}", EXIT_USAGE) from None
+    items, missing = collect_images(args.paths, labels)
+    for m in missing:
+        print(f"error: {m['path']}: {m['error']}", file=sys.stderr)
+    if not items:
+        raise CliError("no images to classify" + (" (all inputs missing)" if missing else ""), EXIT_USAGE)
+    recognizer = _recognizer(args)
+    progress = Progress(len(items), "classify", enabled=False if args.quiet else None)
+    done = {"n": 0}
+
+    def on_result(r) -> None:
+        done["n"] += 1
+        progress.update(done["n"], Path(r.path).name)
+        if args.jsonl:
+            sys.stdout.write(json.dumps(r.jsonl(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        elif not args.quiet:
+            mark = {"right": "ok", "wrong": "WRONG"}.get(r.outcome or "", r.outcome or "")
+            progress.message(f"{r.decision:>7}  {mark:6} {r.path}", sys.stdout)
+
+    def on_skip(s) -> None:
+        done["n"] += 1
+        progress.update(done["n"])
+        progress.message(f"error: {s['path']}: {s['error']}; skipped")
+
+    with progress:
+        result = classify(items, recognizer, on_result=on_result, on_skip=on_skip)
+    result.skipped = missing + result.skipped
+    result.summary["skipped"] = len(result.skipped)
+    text = classify_text(result)
+    if not args.quiet:
+        print(text, file=sys.stderr if args.jsonl else sys.stdout)
+    if args.report:
+        paths = write_report(result, args.report, text)
+        print(f"report written: {', '.join(str(p) for p in paths.values())}", file=sys.stderr)
+    if not result.results:
+        print(f"nepali-cash-reader: error: none of the {len(result.skipped)} input(s) could be read", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def classify_text(result) -> str:
+    from desktop_app.core.reports import confusion_text, percent, summary_text, text_table
+
+    s = result.summary
+    lines = [f"Classified {len(result.results)} image(s); {len(result.skipped)} skipped."]
+    for skipped in result.skipped:
+        lines.append(f"  skipped {skipped['path']}: {skipped['error']}")
+    if s["labelled"]:
+        lines.append(summary_text(s, unit="images"))
+        lines.append("")
+        lines.append(confusion_text(s["confusion"]))
+        lines.append("")
+        lines.append("Threshold trade-off (single frame; shipped setting marked *):")
+        rows = [("*" if p["shipped"] else "", p["min_inliers"], f"{p['min_margin']:g}", percent(p["coverage"]),
+                 p["wrong"], percent(p["wrong_rate"]))
+                for p in result.sweep if p["min_margin"] == result.thresholds.min_margin or p["shipped"]]
+        lines.append(text_table(("", "min_inliers", "margin", "coverage", "wrong", "wrong rate"), rows))
+    else:
+        counts = {}
+        for r in result.results:
+            counts[r.decision] = counts.get(r.decision, 0) + 1
+        lines.append("No labels (name folders by denomination or give --labels): "
+                     + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

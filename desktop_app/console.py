@@ -1,0 +1,311 @@
+"""Terminal mode: the app without a window, for machines with no display.
+
+Qt-free. A background thread keeps the newest frame of the source (a camera, or a recording
+played at its own speed); pressing Enter is a tap on the scan key: the same ScanController as
+the window's takes a short burst of frames and decides once. Everything the user is told goes
+through the same Announcer as in the window: spoken, and printed (the printed text is the "screen").
+
+Keys (each followed by Enter): Enter scan, r repeat, l language, t total, 0 clear total,
+h help, q quit. Commands typed while a scan is running wait for its answer. With ``--kiosk``
+the kiosk's own trigger scans whenever a note is shown, exactly as in the window.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, TextIO
+
+from desktop_app.core.announcer import Announcer, Message
+from desktop_app.core.controller import OFF, SCAN, Outcome, ScanController
+from desktop_app.core.frames import Frame, Pacer, SourceError, open_source
+from desktop_app.core.thresholds import DEFAULT, Thresholds
+
+log = logging.getLogger("desktop_app.console")
+
+EVAL_INTERVAL = 0.2  # s between evaluated frames while scanning (~5/s, as in the window)
+TICK = 0.05  # s; how often the session is ticked, as in the window
+
+def print_sink(out: TextIO | None = None) -> Callable[[Message], None]:
+    """The terminal is the screen: every message is printed as one line."""
+
+    def sink(message: Message) -> None:
+        stream = out or sys.stdout
+        prefix = {"error": "! ", "result": ">> "}.get(message.kind, "   ")
+        stream.write(prefix + message.text + "\n")
+        stream.flush()
+
+    return sink
+
+
+def wait_for_speech(speech, timeout: float = 8.0) -> None:
+    """Lets the last words finish before the process exits (speech returns before it plays)."""
+    if speech is None:
+        return
+    deadline = time.monotonic() + timeout
+    for backend in getattr(speech, "backends", [speech]):
+        idle = getattr(backend, "idle", None)
+        if idle is not None:
+            idle.wait(max(0.0, deadline - time.monotonic()))
+    outputs = {id(o): o for o in (getattr(b, "output", None) for b in getattr(speech, "backends", [speech])) if o}
+    for output in outputs.values():
+        output.wait_done(max(0.0, deadline - time.monotonic()))
+
+
+@dataclass(frozen=True)
+class _Captured:
+    frame: Frame
+    seq: int
+
+
+class FrameGrabber:
+    """Keeps the newest frame of a source, restamped with the caller's clock at capture."""
+
+    def __init__(self, source, clock: Callable[[], float] = time.monotonic,
+                 on_state: Callable[[str], None] | None = None):
+        self.source = source
+        self._clock = clock
+        self._on_state = on_state
+        self._latest: _Captured | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="frame-grabber", daemon=True)
+
+    def start(self) -> "FrameGrabber":
+        self._thread.start()
+        return self
+
+    def latest(self) -> _Captured | None:
+        with self._lock:
+            return self._latest
+
+    def _run(self) -> None:
+        pacer = None if self.source.live else Pacer(self.source.fps, clock=self._clock)
+        state = "ok"
+        seq = 0
+        while not self._stop.is_set():
+            if pacer is not None:
+                pacer.wait()
+            frame = self.source.read()
+            if self.source.state != state:
+                state = self.source.state
+                if self._on_state is not None:
+                    self._on_state(state)
+            if frame is None:
+                if state == "ended":
+                    return
+                self._stop.wait(0.05)
+                continue
+            seq += 1
+            with self._lock:
+                self._latest = _Captured(Frame(frame.image, self._clock(), frame.index), seq)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=2)
+
+
+class ConsoleApp:
+    def __init__(
+        self,
+        source,
+        recognizer,
+        announcer: Announcer,
+        *,
+        lines: Iterable[str] | None = None,
+        thresholds: Thresholds = DEFAULT,
+        clock: Callable[[], float] = time.monotonic,
+        out: TextIO | None = None,
+        gallery_path: Path | str = "models/gallery.npz",
+        kiosk: bool = False,
+    ):
+        self.gallery_path = str(gallery_path)
+        self.source = source
+        self.recognizer = recognizer
+        self.announcer = announcer
+        self.clock = clock
+        self.out = out
+        self.controller = ScanController(announcer, has_model=recognizer.model is not None, kiosk=kiosk,
+                                         thresholds=thresholds)
+        self.events: queue.Queue = queue.Queue()
+        self._lines = lines if lines is not None else _lines_of(sys.stdin)
+        self._pending: list[str] = []
+        self.decisions: list = []
+
+    # --- threads feeding the main loop -----------------------------------------------------
+    def _read_lines(self) -> None:
+        for line in self._lines:
+            self.events.put(("line", line.rstrip("\r\n")))
+        self.events.put(("eof", None))
+
+    def _source_state(self, state: str) -> None:
+        self.events.put(("source", state))
+
+    # --- main loop ------------------------------------------------------------------------------
+    def run(self) -> int:
+        grabber = FrameGrabber(self.source, self.clock, self._source_state).start()
+        threading.Thread(target=self._read_lines, name="console-input", daemon=True).start()
+        self.announcer.say("console.keys")
+        if self.controller.kiosk:
+            self.announcer.say("kiosk.prompt")
+        last_eval = float("-inf")
+        last_seq = -1
+        try:
+            while True:
+                try:
+                    kind, value = self.events.get(timeout=TICK)
+                except queue.Empty:
+                    kind, value = None, None
+                if kind == "source":
+                    self._on_source(value)
+                elif kind == "line":
+                    self._pending.append(value)
+                elif kind == "eof" and not self.controller.kiosk:
+                    # A kiosk started with no keyboard (stdin closed, e.g. as a service) keeps
+                    # serving customers; a person's session ends with its input.
+                    self._pending.append(None)
+                now = self.clock()
+                self._handle(self.controller.tick(now))
+                mode = self.controller.mode
+                if mode != OFF and now - last_eval >= EVAL_INTERVAL:
+                    captured = grabber.latest()
+                    if captured is not None and captured.seq != last_seq:
+                        last_eval, last_seq = now, captured.seq
+                        self._evaluate(captured.frame, mode)
+                scanning = self.controller.session.wants_frames
+                while self._pending and not scanning:
+                    command = self._pending.pop(0)
+                    if command is None or command.strip().lower() in ("q", "quit", "exit"):
+                        self.announcer.say("console.bye")
+                        return 0
+                    self._command(command.strip().lower())
+                    scanning = self.controller.session.wants_frames
+        finally:
+            grabber.stop()
+            self.source.close()
+
+    def _evaluate(self, frame: Frame, mode: str) -> None:
+        evidence = self.recognizer.evaluate(frame.image, frame.t, verify=mode == SCAN)
+        self._handle(self.controller.add(evidence, mode))
+
+    def _command(self, command: str) -> None:
+        if command == "":
+            if not self.recognizer.ready:
+                self.announcer.error("gallery.missing", path=self.gallery_path)
+                return
+            now = self.clock()
+            # A tap: press and release at once; the session keeps scanning for its tap burst.
+            self._handle(self.controller.press(now))
+            self._handle(self.controller.release(now))
+        elif command == "r":
+            self.announcer.repeat()
+        elif command == "l":
+            self.announcer.set_language("en" if self.announcer.language == "ne" else "ne")
+        elif command == "t":
+            self.announcer.say_total()
+        elif command == "0":
+            self.announcer.reset_total()
+        elif command in ("h", "?", "help"):
+            self.announcer.say("help")
+            self.announcer.say("console.keys")
+        else:
+            self.announcer.say("console.keys")
+
+    def _handle(self, outcomes: list[Outcome]) -> None:
+        self.decisions += [o.event.decision for o in outcomes if o.event.kind == "decision"]
+
+    def _on_source(self, state: str) -> None:
+        if state == "lost":
+            self.controller.cancel()  # frames of a lost camera say nothing about the note
+            self.announcer.error("camera.lost")
+        elif state == "ok":
+            self.announcer.say("camera.back")
+        elif state == "ended":
+            self.announcer.say("video.ended")
+
+
+def open_console_source(spec: str | None, announcer: Announcer, *, stdin: TextIO | None = None,
+                        out: TextIO | None = None):
+    """Opens the source, or tells the user why not. With no camera, asks for a recording when a
+    person is at the keyboard; returns None when there is nothing to play."""
+    stdin = stdin or sys.stdin
+    spec = "0" if spec in (None, "") else spec
+    while True:
+        try:
+            source = open_source(spec, loop=True)
+        except SourceError as exc:
+            announcer.error(exc.key, **exc.params)
+            if not stdin.isatty():
+                if exc.key == "camera.missing":
+                    announcer.error("console.no_terminal")
+                return None
+            announcer.say("console.ask_source")
+            answer = stdin.readline()
+            if not answer or not answer.strip():
+                return None
+            spec = answer.strip().strip("'\"")
+            continue
+        if source.live:
+            announcer.say("camera.opened", name=str(getattr(source, "index", spec)))
+        else:
+            announcer.say("video.opened", name=Path(str(spec)).name)
+        return source
+
+
+def run_console(
+    *,
+    source: str | None,
+    language: str = "ne",
+    model: Path,
+    gallery: Path,
+    kiosk: bool = False,
+    reason: str | None = None,
+    speech=None,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Terminal mode from start to finish; returns the process exit code."""
+    from desktop_app.core.phrases import PhraseCatalogue
+    from desktop_app.core.recognizer import load_recognizer
+
+    catalogue = PhraseCatalogue.load()
+    owns_speech = speech is None
+    if speech is None:
+        from desktop_app.core.speech import make_speech
+
+        speech = make_speech()
+    announcer = Announcer(catalogue, speech, language=language)
+    announcer.screen_text.append(print_sink(out))
+    if owns_speech:
+        # A late TTS failure arrives on the speech worker; printing from there is safe here.
+        speech.on_unavailable = announcer.audio_failed
+    try:
+        if reason is not None:
+            announcer.say(reason)
+        recognizer, problems = load_recognizer(model, gallery)
+        for problem in problems:
+            announcer.error(problem.key, **problem.params)
+        src = open_console_source(source, announcer, stdin=stdin, out=out)
+        if src is None:
+            return 2
+        lines = None if stdin is None else _lines_of(stdin)
+        return ConsoleApp(src, recognizer, announcer, lines=lines, out=out, gallery_path=gallery, kiosk=kiosk).run()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        wait_for_speech(speech)
+        if owns_speech:
+            speech.close()
+
+
+def _lines_of(stream: TextIO) -> Iterable[str]:
+    while True:
+        line = stream.readline()
+        if not line:
+            return
+        yield line
