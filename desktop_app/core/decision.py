@@ -130,7 +130,7 @@ class HoldVotes:
             return None
         supporting = [e for e in self.evidences if e.verification.accepted]
         last = supporting[-1]
-        confidence = max(_confidence(e, self.th) for e in supporting) * (count / max(count, self.th.agree_frames))
+        confidence = max(_confidence(e, self.th) for e in supporting)
         reason = f"{count} frame(s) agree" + (", one strong" if self._strong is not None else "")
         return Decision(
             "note", denomination, last.verification.side, round(confidence, 3), len(self.evidences), None,
