@@ -118,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         level={0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG),
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:
+        from desktop_app.quiet import quiet_native_libraries
+
+        quiet_native_libraries()
     try:
         if args.command == "replay":
             return cmd_replay(args)

@@ -37,6 +37,11 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".[test]"
+# pip's and setuptools' chatter goes to a log; it is shown only when something fails.
+LOG=.venv/setup.log
+if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e ".[test]"; } >"$LOG" 2>&1; then
+  tail -n 40 "$LOG" >&2
+  echo "setup: installing the Python packages failed; the whole log is in $LOG" >&2
+  exit 1
+fi
 echo "setup: ready (.venv)"

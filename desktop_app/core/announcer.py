@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from .evidence import Decision
@@ -34,11 +34,18 @@ class Message:
     text: str  # in the current language; several phrases are joined into one sentence
     language: str
     kind: str = "status"  # "result" | "status" | "error"
-    keys: tuple[str, ...] = ()
-    params: dict = field(default_factory=dict)
+    parts: tuple[tuple[str, dict], ...] = ()  # (phrase key, its params), in the order said
     t: float = 0.0  # monotonic time it was issued
     spoken: bool = False
     decision: Decision | None = None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(key for key, _ in self.parts)
+
+    @property
+    def params(self) -> dict:
+        return {name: value for _, params in self.parts for name, value in params.items()}
 
 
 class Announcer:
@@ -82,8 +89,10 @@ class Announcer:
             parts.append((_HINT_KEYS[decision.hint], {}))
         return self._emit(parts, kind="result", decision=decision)
 
-    def error(self, key: str, **params) -> Message:
-        return self._emit([(key, params)], kind="error")
+    def error(self, key: str, *, then: tuple[str, ...] = (), **params) -> Message:
+        """An error, optionally followed by what to do about it, spoken as one message so the
+        advice cannot cut off the error (each message interrupts the one before)."""
+        return self._emit([(key, params)] + [(k, {}) for k in then], kind="error")
 
     def scan_started(self) -> None:
         """Only a tone: words here would delay the answer the user is waiting for."""
@@ -93,7 +102,7 @@ class Announcer:
     def repeat(self) -> Message | None:
         if self.last is None:
             return None
-        again = self._render([(k, self.last.params) for k in self.last.keys], self.last.kind, self.last.decision)
+        again = self._render(self.last.parts, self.last.kind, self.last.decision)
         return self._deliver(again, None)
 
     def say_total(self) -> Message:
@@ -119,13 +128,14 @@ class Announcer:
         earcon = earcon or self.catalogue.phrase(parts[0][0]).earcon
         return self._deliver(message, earcon if self.earcons else None)
 
+    def text_of(self, message: Message, language: str) -> str:
+        """A message's words in any language (reports show both)."""
+        return " ".join(self.catalogue.text(key, language, **params) for key, params in message.parts)
+
     def _render(self, parts, kind, decision) -> Message:
-        texts = [self.catalogue.text(key, self.language, **params) for key, params in parts]
-        params = {k: v for _, p in parts for k, v in p.items()}
-        return Message(
-            parts[0][0], " ".join(texts), self.language, kind, tuple(k for k, _ in parts), params,
-            self._clock(), False, decision,
-        )
+        parts = tuple((key, dict(params)) for key, params in parts)
+        message = Message(parts[0][0], "", self.language, kind, parts, self._clock(), False, decision)
+        return replace(message, text=self.text_of(message, self.language))
 
     def _deliver(self, message: Message, earcon: str | None) -> Message:
         spoken = self._speak(message, earcon)
@@ -148,7 +158,7 @@ class Announcer:
         if self.privacy and not pulses:
             # Privacy mode says no words aloud; a tone still tells the user something happened.
             return self._safely(lambda: self.speech.play_earcon(earcon)) if earcon else False
-        utterances = [self.catalogue.utterance(key, self.language, **message.params) for key in message.keys]
+        utterances = [self.catalogue.utterance(key, self.language, **params) for key, params in message.parts]
         if not utterances:
             return False
         first = utterances[0]

@@ -203,10 +203,10 @@ def replay(
             if message is None:
                 continue  # a key hold's start is only a tone
             if event.kind == "decision":
-                _record(result, message, event, state["hold"], catalogue, clock.now)
+                _record(result, message, event, state["hold"], announcer, clock.now)
                 state["hold"] = None
             else:
-                _record_status(result, message, catalogue, clock.now)
+                _record_status(result, message, announcer, clock.now)
             if on_message is not None:
                 on_message(message, clock.now)
 
@@ -296,27 +296,21 @@ def _str(value) -> str | None:
     return None if value is None else str(value)  # gallery labels may be numpy strings
 
 
-def _texts(catalogue, message: Message) -> dict[str, str]:
-    return {lang: " ".join(catalogue.text(k, lang, **_params_for(catalogue, k, message.params))
-                           for k in message.keys) for lang in ("ne", "en")}
+def _texts(announcer: Announcer, message: Message) -> dict[str, str]:
+    return {language: announcer.text_of(message, language) for language in ("ne", "en")}
 
 
-def _params_for(catalogue, key: str, params: dict) -> dict:
-    wanted = catalogue.phrase(key).params
-    return {k: v for k, v in params.items() if k in wanted}
-
-
-def _record_status(result: ReplayResult, message: Message, catalogue, said_at: float) -> None:
-    texts = _texts(catalogue, message)
+def _record_status(result: ReplayResult, message: Message, announcer: Announcer, said_at: float) -> None:
+    texts = _texts(announcer, message)
     result.announcements.append(Announcement(
         t=said_at, key=message.key, keys=message.keys, text_ne=texts["ne"], text_en=texts["en"], kind=message.kind,
     ))
 
 
-def _record(result: ReplayResult, message: Message, event: ScanEvent, hold: int | None, catalogue,
+def _record(result: ReplayResult, message: Message, event: ScanEvent, hold: int | None, announcer: Announcer,
             said_at: float) -> None:
     d = event.decision
-    texts = _texts(catalogue, message)
+    texts = _texts(announcer, message)
     # Said now, on the replay clock: a release is confirmed on the tick after its 80 ms grace,
     # so this can be a little later than the decision's own time (d.t), as it is live.
     tta = round(said_at - event.hold_started, 3)

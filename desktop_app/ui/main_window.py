@@ -322,9 +322,10 @@ class MainWindow(QMainWindow):
             source = open_source(spec, loop=True)
         except SourceError as exc:
             log.warning("cannot open %s: %s", spec, exc)
-            message = self.announcer.error(exc.key, **self._phrase_params(exc.key, exc.params))
+            problem = (exc.key, exc.params)
+            message = self._say_source_problem(problem)
             if self.source is None:
-                self._source_problem = (exc.key, self._phrase_params(exc.key, exc.params))
+                self._source_problem = problem
                 self.preview.clear_image(message.text)
             if exc.key == "camera.missing":
                 self._camera_wanted = int(spec)
@@ -349,11 +350,11 @@ class MainWindow(QMainWindow):
             self.announcer.say("video.opened", name=source.name)
         return True
 
-    def _phrase_params(self, key: str, params: dict) -> dict:
-        # Sources attach details for the log (e.g. the camera index) that the spoken phrase
-        # may not use; the catalogue refuses unexpected params, so pass only what it declares.
-        declared = self.announcer.catalogue.phrase(key).params
-        return {name: value for name, value in params.items() if name in declared}
+    def _say_source_problem(self, problem: tuple[str, dict]) -> Message:
+        key, params = problem
+        # Outside the kiosk there is always a way on: open a recording instead (Ctrl+O).
+        offer = ("video.offer",) if not self.kiosk and key in ("camera.missing", "video.error") else ()
+        return self.announcer.error(key, then=offer, **params)
 
     def _offer_video(self) -> None:
         # The app stays usable without a camera: focus lands on "Open video", so a screen reader
@@ -531,8 +532,7 @@ class MainWindow(QMainWindow):
                 self.announcer.error("gallery.missing", path=self.gallery_path)
                 return
             if self._source_problem is not None:
-                key, params = self._source_problem
-                self.announcer.error(key, **params)
+                self._say_source_problem(self._source_problem)
                 return
         if not autorepeat:
             self._cancel_quit()

@@ -93,3 +93,14 @@ def test_a_broken_screen_sink_does_not_silence_speech():
     announcer.screen_text.insert(0, broken)
     announcer.say("welcome")
     assert spy.keys == ["welcome"]
+
+
+def test_an_error_and_its_advice_are_one_message_each_part_with_its_own_params():
+    announcer, spy, _, reader = make(language="en")
+    message = announcer.error("video.error", then=("video.offer",), name="clip.mp4")
+    assert message.keys == ("video.error", "video.offer") and "clip.mp4" in message.text
+    assert message.text.endswith(announcer.catalogue.text("video.offer", "en"))
+    assert len(spy.spoken) == 1 and spy.last.text == message.text
+    again = announcer.repeat()
+    assert again.text == message.text and again.kind == "error"
+    assert announcer.text_of(message, "ne") != message.text  # the other language, for reports

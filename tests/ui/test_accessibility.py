@@ -85,7 +85,9 @@ def test_results_and_errors_are_posted_as_assertive_announcements(qtbot, start_a
     window = run.window
     window.announcer.say("help")  # a status message
     kinds = {message: politeness for _, message, politeness, _ in posted_events}
-    assert kinds[window.announcer.catalogue.text("camera.missing", "en")] == QAccessible.AnnouncementPoliteness.Assertive
+    catalogue = window.announcer.catalogue
+    missing = f'{catalogue.text("camera.missing", "en")} {catalogue.text("video.offer", "en")}'
+    assert kinds[missing] == QAccessible.AnnouncementPoliteness.Assertive
     assert kinds[window.announcer.catalogue.text("help", "en")] == QAccessible.AnnouncementPoliteness.Polite
     assert all(kind == QAccessible.Event.Announcement for kind, *_ in posted_events)
     assert all(source is window for *_, source in posted_events)
