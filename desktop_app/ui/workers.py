@@ -144,6 +144,7 @@ class RecognitionWorker(QThread):
         self.recognizer = recognizer
         self.slot = slot
         self._mode = OFF
+        self._scan_since = 0.0  # monotonic time the current scan began
         self._stop = threading.Event()
         self._mode_lock = threading.Lock()
         self.evaluated = 0
@@ -157,6 +158,8 @@ class RecognitionWorker(QThread):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         with self._mode_lock:
+            if mode == SCAN and self._mode != SCAN:
+                self._scan_since = time.monotonic()
             self._mode = mode
 
     def set_recognizer(self, recognizer) -> None:
@@ -178,11 +181,14 @@ class RecognitionWorker(QThread):
             seen, frame = self.slot.newer_than(seen, timeout=0.1)
             if frame is None:
                 continue
-            mode = self.mode  # the hold may have ended while we waited
-            if mode == OFF:
-                continue
             with self._mode_lock:
-                recognizer = self.recognizer
+                mode, recognizer, scan_since = self._mode, self.recognizer, self._scan_since
+            if mode == OFF:  # the hold may have ended while we waited
+                continue
+            if mode == SCAN and frame.t < scan_since:
+                # Captured before Space went down: the scan session would ignore its evidence, so
+                # evaluating it would only delay the first frame that counts.
+                continue
             try:
                 evidence = recognizer.evaluate(frame.image, frame.t, verify=(mode == SCAN))
             except Exception as exc:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 
 import cv2
+
 import numpy as np
 import pytest
 
@@ -152,25 +154,35 @@ def test_recognition_follows_the_mode(qtbot):
     got = []
     worker.evidence.connect(lambda evidence, mode: got.append((evidence.t, mode)))
     worker.start()
+
+    def frame(index):  # stamped at capture with the monotonic clock, as CaptureWorker does
+        return Frame(np.zeros((8, 8, 3), np.uint8), time.monotonic(), index)
+
     try:
-        slot.put(Frame(np.zeros((8, 8, 3), np.uint8), 1.0, 0))
+        before = frame(0)
+        slot.put(before)
         qtbot.wait(150)
         assert recognizer.calls == []  # off: nothing is evaluated
 
         worker.set_mode(SCAN)
-        qtbot.waitUntil(lambda: got == [(1.0, SCAN)], timeout=5000)
         qtbot.wait(150)
-        assert recognizer.calls == [(1.0, True)]  # the same frame is never evaluated twice
+        assert recognizer.calls == []  # captured before the scan began: it cannot count, so skipped
+        first = frame(1)
+        slot.put(first)
+        qtbot.waitUntil(lambda: got == [(first.t, SCAN)], timeout=5000)
+        qtbot.wait(150)
+        assert recognizer.calls == [(first.t, True)]  # the same frame is never evaluated twice
 
         worker.set_mode(PRESENCE)
-        slot.put(Frame(np.zeros((8, 8, 3), np.uint8), 2.0, 1))
+        second = frame(2)
+        slot.put(second)
         qtbot.waitUntil(lambda: len(got) == 2, timeout=5000)
-        assert got[1] == (2.0, PRESENCE)
-        assert recognizer.calls[1] == (2.0, False)  # presence only: no gallery verification
+        assert got[1] == (second.t, PRESENCE)
+        assert recognizer.calls[1] == (second.t, False)  # presence only: no gallery verification
 
         worker.set_mode(OFF)
         qtbot.wait(50)
-        slot.put(Frame(np.zeros((8, 8, 3), np.uint8), 3.0, 2))
+        slot.put(frame(3))
         qtbot.wait(150)
         assert len(recognizer.calls) == 2
     finally:
@@ -186,7 +198,7 @@ def test_recognition_failure_is_reported_once(qtbot):
     worker.start()
     try:
         for i in range(4):
-            slot.put(Frame(np.zeros((8, 8, 3), np.uint8), float(i), i))
+            slot.put(Frame(np.zeros((8, 8, 3), np.uint8), time.monotonic(), i))
             qtbot.wait(260)
     finally:
         worker.stop()
