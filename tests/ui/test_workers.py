@@ -6,7 +6,6 @@ import threading
 import time
 
 import cv2
-
 import numpy as np
 import pytest
 
