@@ -16,13 +16,13 @@ class Thresholds:
     # the raw inlier count AND to the shared-artwork-weighted score. Measured (models/
     # EVALUATION.md, leave-one-note-out + 100 Indian notes + 63 scenes): no foreign note or
     # scene reached 7 inliers; a note side with no reference of its own (Rs 10 / Rs 500
-    # Everest fronts) matched another value's shared artwork with 68-80 raw inliers but a
-    # weighted score of only 8.4-9.5, so 12 keeps a margin; covered photos scored 39-172
-    # except one Rs 20 front at 10.7 (not sure).
+    # Everest fronts) matched another value's shared artwork with 70-82 raw inliers but a
+    # weighted score of only 8.6-10.5, so 12 keeps a margin; covered photos scored 37-169
+    # except one Rs 20 front at 8.8 (not sure).
     min_inliers: int = 12
     # The best denomination's weighted score must beat the best *other* denomination's by this
     # factor; Everest-series notes share artwork, so near-ties are common and must abstain.
-    # Measured: every correct acceptance beat its runner-up by 9x or more.
+    # Measured: every correct acceptance beat its runner-up by 10x or more.
     min_margin: float = 1.5
     # --- a hold across frames (ScanSession) ---
     # Accepted frames that must name the same denomination before speaking ...
