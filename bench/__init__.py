@@ -1,0 +1,1 @@
+"""Speed benchmarks: ``python bench/run.py`` (see BENCHMARKS.md)."""
