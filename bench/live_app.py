@@ -17,8 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import cv2
-
 from bench.common import REPO, Check, Section, Stats, percentile, rel
 from bench.scenes import NoteImage, camera_jitter, note_scene, unknown_note_frame
 from bench.sound import NULL_ALSA
@@ -32,16 +30,11 @@ def write_video(path: Path, note: NoteImage | None, seconds: float = 3.0, fps: f
                 base=None) -> Path:
     import numpy as np
 
+    from tests.builders.video import write_video as write_clip
+
     if base is None:
         base = note_scene(note, (640, 480)) if note is not None else np.full((480, 640, 3), 90, np.uint8)
-    frames = camera_jitter(base, int(seconds * fps))
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (640, 480))
-    if not writer.isOpened():
-        raise RuntimeError(f"cannot write a test video at {path}")
-    for frame in frames:
-        writer.write(frame)
-    writer.release()
-    return path
+    return write_clip(path, camera_jitter(base, int(seconds * fps)), fps)
 
 
 def run_child(cmd: list[str], env: dict, timeout: float, log: Path) -> tuple[int, str]:

@@ -78,14 +78,11 @@ def test_classify_errors_name_the_file_and_use_exit_code_2(tmp_path, models):
 
 def test_replay_with_holds_and_labels_twice_gives_the_same_report(tmp_path, models):
     from tests.builders.notes import place_note, synthetic_note, synthetic_scene
+    from tests.builders.video import write_video
 
-    video = tmp_path / "clip.avi"
-    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 10, (640, 480))
     background = synthetic_scene(8)
     with_note = place_note(synthetic_note("500"), background, CORNERS)
-    for i in range(30):
-        writer.write(with_note if 5 <= i < 20 else background)
-    writer.release()
+    video = write_video(tmp_path / "clip.avi", (with_note if 5 <= i < 20 else background for i in range(30)), 10)
     (tmp_path / "holds.csv").write_text("start,end\n0.4,1.5\n")
     (tmp_path / "labels.csv").write_text("start,end,label\n0.5,2.0,Rs 500\n")
     outputs = []

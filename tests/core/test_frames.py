@@ -3,15 +3,12 @@ import numpy as np
 import pytest
 
 from desktop_app.core.frames import CameraSource, ImageFolderSource, Pacer, SourceError, VideoSource, open_source
+from tests.builders.video import write_video as write_clip
 
 
 def write_video(path, frames=12, fps=10.0, size=(160, 120)):
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
-    for i in range(frames):
-        image = np.full((size[1], size[0], 3), i * 20 % 255, np.uint8)
-        writer.write(image)
-    writer.release()
-    return path
+    images = (np.full((size[1], size[0], 3), i * 20 % 255, np.uint8) for i in range(frames))
+    return write_clip(path, images, fps)
 
 
 def test_video_frames_are_timestamped_by_the_video_clock(tmp_path):

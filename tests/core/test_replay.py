@@ -16,6 +16,7 @@ from desktop_app.core.phrases import PhraseCatalogue
 from desktop_app.core.replay import ReplayError, replay, report_paths, timeline_rows, write_report
 from desktop_app.core.reports import Span
 from desktop_app.core.thresholds import DEFAULT
+from tests.builders.video import write_video as write_clip
 
 FPS = 10
 
@@ -45,13 +46,8 @@ class BrightnessRecognizer:
 
 
 def write_video(path, seconds, bright_from, bright_to, size=(64, 48)):
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, size)
-    assert writer.isOpened()
-    for i in range(int(seconds * FPS)):
-        value = 230 if bright_from <= i / FPS < bright_to else 15
-        writer.write(np.full((size[1], size[0], 3), value, np.uint8))
-    writer.release()
-    return path
+    values = (230 if bright_from <= i / FPS < bright_to else 15 for i in range(int(seconds * FPS)))
+    return write_clip(path, (np.full((size[1], size[0], 3), value, np.uint8) for value in values), FPS)
 
 
 @pytest.fixture(scope="module")
@@ -190,17 +186,15 @@ def real_setup(tmp_path_factory):
     recognizer, problems = load_recognizer(folder / "model.onnx", folder / "gallery.npz")
     assert problems == []
     background, note = synthetic_scene(3), synthetic_note("100")
-    video = folder / "note100.avi"
-    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), FPS, (640, 480))
-    for i in range(6 * FPS):
+
+    def frame(i):
         if 1.0 <= i / FPS < 3.0:  # a hand-held Rs 100, jittering by a few pixels
             dx, dy = 4 * np.sin(i), 3 * np.cos(1.3 * i)
-            frame = place_note(note, background, [[120 + dx, 130 + dy], [520 + dx, 142 + dy],
-                                                  [508 + dx, 330 + dy], [128 + dx, 318 + dy]])
-        else:
-            frame = background
-        writer.write(frame)
-    writer.release()
+            return place_note(note, background, [[120 + dx, 130 + dy], [520 + dx, 142 + dy],
+                                                 [508 + dx, 330 + dy], [128 + dx, 318 + dy]])
+        return background
+
+    video = write_clip(folder / "note100.avi", (frame(i) for i in range(6 * FPS)), FPS)
     return recognizer, video
 
 

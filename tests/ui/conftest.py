@@ -17,6 +17,7 @@ from desktop_app.core.speech_spy import SpeechSpy
 from desktop_app.ui.accessibility import Posted
 from desktop_app.ui.app import AppOptions, AppParts, build_app
 from desktop_app.ui.settings import AppSettings
+from tests.builders.video import write_video
 
 NOTE = "500"
 GALLERY_DENOMINATIONS = ("100", "500", "1000")
@@ -51,16 +52,6 @@ def _bare_counter(seed: int) -> np.ndarray:
     return np.clip(frame, 0, 255).astype(np.uint8)
 
 
-def write_video(path: Path, frames: list[np.ndarray], fps: float = FPS) -> Path:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, FRAME_SIZE)
-    if not writer.isOpened():
-        raise RuntimeError(f"cannot write test video {path}")
-    for frame in frames:
-        writer.write(frame)
-    writer.release()
-    return path
-
-
 @pytest.fixture(scope="session")
 def ui_assets(tmp_path_factory) -> Assets:
     from tests.builders.model import write_tiny_model
@@ -81,9 +72,9 @@ def ui_assets(tmp_path_factory) -> Assets:
     return Assets(
         model=model,
         gallery=gallery_path,
-        note_video=write_video(folder / "note500.avi", note_frames),
-        empty_video=write_video(folder / "empty.avi", empty_frames),
-        bare_video=write_video(folder / "bare.avi", [_bare_counter(i) for i in range(8)]),
+        note_video=write_video(folder / "note500.avi", note_frames, FPS),
+        empty_video=write_video(folder / "empty.avi", empty_frames, FPS),
+        bare_video=write_video(folder / "bare.avi", [_bare_counter(i) for i in range(8)], FPS),
     )
 
 

@@ -5,23 +5,18 @@ import itertools
 import threading
 import time
 
-import cv2
 import numpy as np
 import pytest
 
 from desktop_app.core.evidence import FrameEvidence, Quality, Verification
 from desktop_app.core.frames import Frame, VideoSource
 from desktop_app.ui.workers import OFF, PRESENCE, SCAN, CaptureWorker, LatestFrame, RecognitionWorker, to_qimage
+from tests.builders.video import write_video
 
 
 def _write_video(path, frames=12, size=(160, 120), fps=30.0):
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
-    assert writer.isOpened()
-    for i in range(frames):
-        image = np.full((size[1], size[0], 3), (i * 20) % 255, np.uint8)
-        writer.write(image)
-    writer.release()
-    return path
+    images = (np.full((size[1], size[0], 3), (i * 20) % 255, np.uint8) for i in range(frames))
+    return write_video(path, images, fps)
 
 
 class FlakyCamera:
