@@ -171,7 +171,7 @@ class Announcer:
         return self._safely(lambda: self.speech.speak(combined))
 
     def audio_failed(self, exc: Exception) -> None:
-        """Speech is gone: tell the user once, through the screen reader and the screen.
+        """Speech is gone: tell the user once per run, through the screen reader and the screen.
 
         Called directly when ``speak`` raises, and by the UI (on its own thread) when a TTS
         worker fails after ``speak`` has returned.
@@ -188,6 +188,7 @@ class Announcer:
         except SpeechUnavailable as exc:
             self.audio_failed(exc)
             return False
-        self._audio_failed = False
+        # Not reset on success: a queued TTS job can still fail after speak() returned, and the
+        # user must not hear "sound is not working" after every message.
         return True
 

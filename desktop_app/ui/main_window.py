@@ -143,7 +143,6 @@ class MainWindow(QMainWindow):
         self._quit_armed_until: float | None = None
         self._allow_close = False
         self._shut_down = False
-        self._audio_failure_reported = False
         self.audio_failed.connect(self._on_audio_failed)
 
         self._build()
@@ -662,8 +661,4 @@ class MainWindow(QMainWindow):
         self.audio_failed.emit(str(exc))
 
     def _on_audio_failed(self, reason: str) -> None:
-        if self._audio_failure_reported:
-            return
-        self._audio_failure_reported = True
-        log.warning("audio failed: %s", reason)
-        self.announcer.error("audio.failed")
+        self.announcer.audio_failed(SpeechUnavailable(reason))

@@ -104,3 +104,13 @@ def test_an_error_and_its_advice_are_one_message_each_part_with_its_own_params()
     again = announcer.repeat()
     assert again.text == message.text and again.kind == "error"
     assert announcer.text_of(message, "ne") != message.text  # the other language, for reports
+
+
+def test_a_late_speech_failure_after_a_sync_one_is_not_told_twice():
+    announcer, spy, _, reader = make()
+    spy.fail = True
+    announcer.say("welcome")  # speak() raises at once
+    spy.fail = False
+    announcer.say("help")  # queued fine ...
+    announcer.audio_failed(RuntimeError("TTS worker: device gone"))  # ... then the worker fails
+    assert [m.key for m in reader].count("audio.failed") == 1
