@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from desktop_app import __version__
+from desktop_app.core.phrases import LANGUAGES
 from desktop_app.paths import DEFAULT_GALLERY, DEFAULT_MODEL
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -43,13 +44,15 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
                         help=f"note model (default: {DEFAULT_MODEL})")
     parser.add_argument("--gallery", type=Path, default=default(DEFAULT_GALLERY), metavar="NPZ",
                         help=f"reference gallery (default: {DEFAULT_GALLERY})")
-    parser.add_argument("--language", choices=("ne", "en"), default=default(None),
+    parser.add_argument("--language", choices=LANGUAGES, default=default(None),
                         help="language of what is said (default: the saved choice, else Nepali)")
     parser.add_argument("-v", "--verbose", action="count", default=default(0),
                         help="log more (-vv for debug)")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from desktop_app.core.controller import EVAL_INTERVAL
+
     parser = argparse.ArgumentParser(
         prog="nepali-cash-reader",
         description="Tells which Nepali banknote is held in front of the camera, aloud.",
@@ -82,9 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--report", type=Path, metavar="OUT",
                     help="write replay.json, timeline.csv, holds.csv, report.txt into folder OUT "
                          "(or OUT.json and siblings)")
-    rp.add_argument("--interval", type=float, default=0.2, metavar="S",
-                    help="seconds of video time between evaluated frames (default 0.2: the live "
-                         "app's ~5 evaluations per second)")
+    rp.add_argument("--interval", type=float, default=EVAL_INTERVAL, metavar="S",
+                    help=f"seconds of video time between evaluated frames (default {EVAL_INTERVAL:g}: "
+                         "the live app's ~5 evaluations per second)")
     rp.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no timeline on screen")
     _common(rp, top=False)
 
@@ -198,8 +201,6 @@ def _read_spans(reader, path: Path, what: str):
 
 # --- replay -----------------------------------------------------------------------------------
 def cmd_replay(args) -> int:
-    import cv2
-
     from desktop_app.core.frames import ImageFolderSource, SourceError, VideoSource
     from desktop_app.core.phrases import PhraseCatalogue
     from desktop_app.core.progress import Progress
@@ -217,17 +218,8 @@ def cmd_replay(args) -> int:
     except SourceError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     recognizer = _recognizer(args)
-    total = None
-    if isinstance(source, VideoSource):
-        cap = cv2.VideoCapture(str(args.video))
-        total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0) or None
-        cap.release()
-    else:
-        total = len(source.files) * source._repeat
     catalogue = PhraseCatalogue.load()
-    language = args.language or "ne"
-    progress = Progress(total, "replay", enabled=False if args.quiet else None)
-    shown_language = "en" if language == "en" else "ne"
+    progress = Progress(source.frame_count, "replay", enabled=False if args.quiet else None)
 
     def on_message(message, t) -> None:
         if progress.enabled:  # at a terminal, show what is said as it happens; the table follows
@@ -236,7 +228,7 @@ def cmd_replay(args) -> int:
     try:
         with progress:
             result = replay(source, recognizer, catalogue=catalogue, holds=holds, auto=args.auto, labels=labels,
-                            interval=args.interval, language=shown_language,
+                            interval=args.interval, language=args.language or "ne",
                             on_frame=lambda n, t: progress.update(n, f"{t:.1f} s"), on_message=on_message)
     except ReplayError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None

@@ -21,14 +21,12 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from desktop_app.core.announcer import Announcer, Message
-from desktop_app.core.controller import OFF, SCAN, Outcome, ScanController
+from desktop_app.core.controller import EVAL_INTERVAL, OFF, SCAN, TICK_INTERVAL, Outcome, ScanController
 from desktop_app.core.frames import Frame, Pacer, SourceError, open_source
 from desktop_app.core.thresholds import DEFAULT, Thresholds
 
 log = logging.getLogger("desktop_app.console")
 
-EVAL_INTERVAL = 0.2  # s between evaluated frames while scanning (~5/s, as in the window)
-TICK = 0.05  # s; how often the session is ticked, as in the window
 
 def print_sink(out: TextIO | None = None) -> Callable[[Message], None]:
     """The terminal is the screen: every message is printed as one line."""
@@ -158,7 +156,7 @@ class ConsoleApp:
         try:
             while True:
                 try:
-                    kind, value = self.events.get(timeout=TICK)
+                    kind, value = self.events.get(timeout=TICK_INTERVAL)
                 except queue.Empty:
                     kind, value = None, None
                 if kind == "source":

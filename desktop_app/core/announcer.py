@@ -14,10 +14,10 @@ from typing import Callable
 
 from .evidence import Decision
 from .messages import Speech, SpeechUnavailable, Utterance
+from .phrases import LANGUAGES
 
 log = logging.getLogger("desktop_app.announcer")
 
-LANGUAGES = ("ne", "en")
 # Decision hints -> phrase keys. "held_too_long" is its own sentence, not a hint about the note.
 _HINT_KEYS = {
     "too_dark": "hint.too_dark",

@@ -81,12 +81,16 @@ def _frame_levels(samples: np.ndarray, frame: int) -> np.ndarray:
         return 20.0 * np.log10(np.maximum(rms, 1e-12))
 
 
+def _loud_frames(samples: np.ndarray, rate: int, threshold_dbfs: float) -> tuple[int, np.ndarray]:
+    """The 10 ms frame length, and the indices of the frames louder than the threshold."""
+    frame = max(1, int(rate * 0.01))
+    return frame, np.flatnonzero(_frame_levels(samples, frame) > threshold_dbfs)
+
+
 def trim_silence(samples: np.ndarray, rate: int = SAMPLE_RATE, threshold_dbfs: float = SILENCE_DBFS,
                  keep_s: float = 0.02) -> np.ndarray:
     """Cut leading and trailing silence, keeping ``keep_s`` of margin and fading the cut edges."""
-    frame = max(1, int(rate * 0.01))
-    levels = _frame_levels(samples, frame)
-    loud = np.flatnonzero(levels > threshold_dbfs)
+    frame, loud = _loud_frames(samples, rate, threshold_dbfs)
     if loud.size == 0:
         return samples[:0]
     keep = int(rate * keep_s)
@@ -104,9 +108,7 @@ def trim_silence(samples: np.ndarray, rate: int = SAMPLE_RATE, threshold_dbfs: f
 def edge_silence_s(samples: np.ndarray, rate: int = SAMPLE_RATE,
                    threshold_dbfs: float = SILENCE_DBFS) -> tuple[float, float]:
     """Seconds of silence before the first and after the last loud 10 ms frame."""
-    frame = max(1, int(rate * 0.01))
-    levels = _frame_levels(samples, frame)
-    loud = np.flatnonzero(levels > threshold_dbfs)
+    frame, loud = _loud_frames(samples, rate, threshold_dbfs)
     if loud.size == 0:
         return samples.size / rate, samples.size / rate
     return loud[0] * frame / rate, (samples.size - (loud[-1] + 1) * frame) / rate

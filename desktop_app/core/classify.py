@@ -22,7 +22,7 @@ from .decision import decide_still
 from .evidence import DENOMINATIONS
 from .frames import IMAGE_SUFFIXES
 from .reports import (
-    NONE_LABEL, ReportInputError, Scored, normalise_label, outcome, summarise, write_csv, write_json,
+    NONE_LABEL, ReportInputError, Scored, normalise_label, outcome, summarise, write_csv, write_json, write_text,
 )
 from .thresholds import DEFAULT, Thresholds
 
@@ -277,6 +277,5 @@ def write_report(result: ClassifyResult, out: str | Path, text: str) -> dict[str
     write_png(paths["confusion"], confusion_png(result.summary["confusion"], "classify: truth vs what the app says"))
     shipped = next((p for p in result.sweep if p["shipped"]), None)
     write_png(paths["tradeoff"], tradeoff_png(result.sweep, shipped, "Coverage vs wrong announcements by threshold"))
-    paths["text"].parent.mkdir(parents=True, exist_ok=True)
-    paths["text"].write_text(text + "\n", encoding="utf-8")
+    write_text(paths["text"], text)
     return paths

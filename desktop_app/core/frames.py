@@ -135,6 +135,8 @@ class VideoSource:
         self._pending: np.ndarray | None = first
         fps = self._cap.get(cv2.CAP_PROP_FPS)
         self.fps = float(fps) if fps and 1.0 <= fps <= 240.0 else 30.0
+        # Frames in one pass as the container declares it (None when it does not), for progress bars.
+        self.frame_count: int | None = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0) or None
         self._index = 0
         self._offset = 0.0  # time added on each loop so timestamps keep increasing
         self._state = "ok"
@@ -190,9 +192,14 @@ class ImageFolderSource:
     def state(self) -> str:
         return self._state
 
+    @property
+    def frame_count(self) -> int:
+        """Frames in one pass over the folder."""
+        return len(self.files) * self._repeat
+
     def read(self) -> Frame | None:
         while True:
-            total = len(self.files) * self._repeat
+            total = self.frame_count
             if self._index >= total and not self.loop:
                 self._state = "ended"
                 return None

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from .evidence import FrameEvidence, ModelOutput, Verification
+from .gallery import to_grey
 from .quality import assess
 from .thresholds import DEFAULT, Thresholds
 
@@ -32,17 +33,15 @@ class Recognizer:
         """Without a gallery nothing can be named; the app still runs and says why."""
         return self.verifier is not None
 
-    def presence(self, image: np.ndarray) -> float | None:
-        return None if self.model is None else self.model.predict(image).presence
-
     def evaluate(self, image: np.ndarray, t: float, *, verify: bool = True) -> FrameEvidence:
         started = time.perf_counter()
-        quality = assess(image, self.th)
+        grey = to_grey(image)  # once per frame: quality and verification both work in grey
+        quality = assess(grey, self.th)
         model_out: ModelOutput | None = self.model.predict(image) if self.model is not None else None
         verification = Verification()
         if verify and self.verifier is not None:
             candidates = [d for d, _ in model_out.ranking] if model_out is not None else None
-            verification = self.verifier.verify(image, candidates=candidates)
+            verification = self.verifier.verify(grey, candidates=candidates)
         return FrameEvidence(t, quality, verification, model_out, time.perf_counter() - started)
 
 

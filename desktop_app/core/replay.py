@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .announcer import Announcer, Message
-from .controller import OFF, SCAN, Outcome, ScanController
+from .controller import EVAL_INTERVAL, OFF, SCAN, TICK_INTERVAL, Outcome, ScanController
 from .decision import is_strong
 from .evidence import DENOMINATIONS, FrameEvidence
-from .reports import Scored, Span, hold_truth, outcome, stats, summarise, write_csv, write_json
+from .phrases import LANGUAGES
+from .reports import Scored, Span, hold_truth, outcome, stats, summarise, write_csv, write_json, write_text
 from .scan import ScanEvent
 from .thresholds import DEFAULT, Thresholds
 
-DEFAULT_INTERVAL = 0.2  # s of video time between evaluated frames (~5 evaluations/s, as live)
-TICK_INTERVAL = 0.05  # s; the window ticks its session every 50 ms
+DEFAULT_INTERVAL = EVAL_INTERVAL  # s of video time between evaluated frames (~5 evaluations/s, as live)
 _EPS = 1e-9
 
 
@@ -297,7 +297,7 @@ def _str(value) -> str | None:
 
 
 def _texts(announcer: Announcer, message: Message) -> dict[str, str]:
-    return {language: announcer.text_of(message, language) for language in ("ne", "en")}
+    return {language: announcer.text_of(message, language) for language in LANGUAGES}
 
 
 def _record_status(result: ReplayResult, message: Message, announcer: Announcer, said_at: float) -> None:
@@ -385,6 +385,5 @@ def write_report(result: ReplayResult, out: str | Path, text: str) -> dict[str, 
     write_json(paths["json"], result.to_dict())
     write_csv(paths["timeline"], timeline_rows(result), TIMELINE_COLUMNS)
     write_csv(paths["holds"], [dataclasses.asdict(h) for h in result.holds], HOLD_COLUMNS)
-    paths["text"].parent.mkdir(parents=True, exist_ok=True)
-    paths["text"].write_text(text + "\n", encoding="utf-8")
+    write_text(paths["text"], text)
     return paths

@@ -288,6 +288,13 @@ def write_json(path: str | Path, data) -> Path:
     return path
 
 
+def write_text(path: str | Path, text: str) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
 def write_csv(path: str | Path, rows: Sequence[dict], columns: Sequence[str]) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ from desktop_app.core.messages import SpeechUnavailable, Utterance
 
 log = logging.getLogger(__name__)
 
+MIN_VOLUME, MAX_VOLUME = 0.0, 1.0
 MIN_RATE, MAX_RATE = 0.5, 2.0
 GAP_BETWEEN_CLIPS_S = 0.06
 TTS_BASE_WPM = 175  # espeak-ng's own default speed; rate 1.0 maps here
@@ -36,7 +37,7 @@ TTS_BASE_WPM = 175  # espeak-ng's own default speed; rate 1.0 maps here
 ErrorHandler = Callable[[SpeechUnavailable], None]
 
 
-def _clamp(value: float, lo: float, hi: float) -> float:
+def clamp(value: float, lo: float, hi: float) -> float:
     return max(lo, min(hi, float(value)))
 
 
@@ -117,7 +118,7 @@ class _AudioSpeech:
 
     @volume.setter
     def volume(self, value: float) -> None:
-        self._volume = _clamp(value, 0.0, 1.0)
+        self._volume = clamp(value, MIN_VOLUME, MAX_VOLUME)
 
     @property
     def rate(self) -> float:
@@ -125,7 +126,7 @@ class _AudioSpeech:
 
     @rate.setter
     def rate(self, value: float) -> None:
-        self._rate = _clamp(value, MIN_RATE, MAX_RATE)
+        self._rate = clamp(value, MIN_RATE, MAX_RATE)
 
     @property
     def last_play_started(self) -> float | None:
@@ -409,8 +410,8 @@ class FallbackSpeech:
         for backend in self.backends:
             setattr(backend, name, value)
 
-    volume = _Shared("volume", lambda v: _clamp(v, 0.0, 1.0))
-    rate = _Shared("rate", lambda v: _clamp(v, MIN_RATE, MAX_RATE))
+    volume = _Shared("volume", lambda v: clamp(v, MIN_VOLUME, MAX_VOLUME))
+    rate = _Shared("rate", lambda v: clamp(v, MIN_RATE, MAX_RATE))
     earcons_enabled = _Shared("earcons_enabled", bool)
     privacy = _Shared("privacy", bool)
 

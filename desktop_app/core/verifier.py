@@ -70,7 +70,7 @@ class Verifier:
 
     def verify(self, image_bgr: np.ndarray, candidates: Sequence[str] | None = None
                ) -> Verification:
-        """Verify one frame. ``candidates`` (denominations, best first, e.g. from the model)
+        """Verify one frame (BGR, or already grey). ``candidates`` (denominations, best first, e.g. from the model)
         are examined first, which lets the others be skipped sooner; a denomination is only
         skipped when it can neither win nor block the margin, so ``accepted`` never depends
         on the model being right. (``runner_up_score`` is exact whenever it could matter.)"""

@@ -30,15 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.announcer import Announcer, Message
-from desktop_app.core.controller import OFF, Outcome, ScanController
+from desktop_app.core.controller import OFF, TICK_INTERVAL, Outcome, ScanController
 from desktop_app.core.frames import CameraSource, FrameSource, SourceError, open_source
 from desktop_app.core.messages import SpeechUnavailable
 from desktop_app.core.scan import ScanSession
+from desktop_app.core.speech import clamp
 from desktop_app.core.thresholds import DEFAULT, Thresholds
 
 from .accessibility import ScreenReaderBridge, set_accessible
 from .labels import label
-from .settings import AppSettings
+from .settings import RATE_RANGE, VOLUME_RANGE, AppSettings
 from .workers import CaptureWorker, LatestFrame, RecognitionWorker
 
 log = logging.getLogger("desktop_app.ui")
@@ -151,7 +152,7 @@ class MainWindow(QMainWindow):
         announcer.screen_reader.append(self.screen_reader)
 
         self._ticker = QTimer(self)
-        self._ticker.setInterval(50)
+        self._ticker.setInterval(round(TICK_INTERVAL * 1000))
         self._ticker.timeout.connect(self._tick)
         self._camera_retry = QTimer(self)
         self._camera_retry.setInterval(CAMERA_RETRY_MS)
@@ -333,21 +334,22 @@ class MainWindow(QMainWindow):
             elif self.source is None:
                 self._offer_video()
             return False
-        if isinstance(source, CameraSource):
-            self._camera_wanted = None
-            self._camera_retry.stop()
-            if remember_camera:
-                self.settings.camera = source.index
-            self._check_camera_action(source.index)
-            self.use_source(source)
-            self.announcer.say("camera.opened", name=str(source.index))
-        else:
-            self._camera_wanted = None
-            self._camera_retry.stop()
-            self._check_camera_action(None)
-            self.use_source(source)
-            self.announcer.say("video.opened", name=source.name)
+        if remember_camera and isinstance(source, CameraSource):
+            self.settings.camera = source.index
+        self._play(source)
         return True
+
+    def _play(self, source: FrameSource) -> None:
+        """Plays a newly opened source, stops looking for a missing camera, and says so."""
+        self._camera_wanted = None
+        self._camera_retry.stop()
+        camera = source.index if isinstance(source, CameraSource) else None
+        self._check_camera_action(camera)
+        self.use_source(source)
+        if camera is not None:
+            self.announcer.say("camera.opened", name=str(camera))
+        else:
+            self.announcer.say("video.opened", name=source.name)
 
     def _say_source_problem(self, problem: tuple[str, dict]) -> Message:
         key, params = problem
@@ -369,11 +371,7 @@ class MainWindow(QMainWindow):
             source = CameraSource(self._camera_wanted)
         except SourceError:
             return
-        self._camera_retry.stop()
-        self._camera_wanted = None
-        self._check_camera_action(source.index)
-        self.use_source(source)
-        self.announcer.say("camera.opened", name=str(source.index))
+        self._play(source)
 
     def _check_camera_action(self, index: int | None) -> None:
         for i, action in enumerate(self.camera_actions):
@@ -439,7 +437,7 @@ class MainWindow(QMainWindow):
         speech = self.announcer.speech
         if speech is None:
             return
-        speech.volume = min(1.0, max(0.0, round(speech.volume + step, 2)))
+        speech.volume = clamp(round(speech.volume + step, 2), *VOLUME_RANGE)
         self.settings.volume = speech.volume
         self.announcer.say("volume.changed", percent=round(speech.volume * 100))
 
@@ -447,7 +445,7 @@ class MainWindow(QMainWindow):
         speech = self.announcer.speech
         if speech is None:
             return
-        speech.rate = min(2.0, max(0.5, round(speech.rate + step, 2)))
+        speech.rate = clamp(round(speech.rate + step, 2), *RATE_RANGE)
         self.settings.rate = speech.rate
         self.announcer.say("rate.changed", percent=round(speech.rate * 100))
 

@@ -13,15 +13,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from desktop_app.core.phrases import LANGUAGES
+from desktop_app.core.speech import MAX_RATE, MAX_VOLUME, MIN_RATE, MIN_VOLUME, clamp
+
 ORGANISATION = "NepaliCashReader"
 APPLICATION = "desktop_app"
-LANGUAGES = ("ne", "en")
 
 DEFAULT_LANGUAGE = "ne"
 DEFAULT_VOLUME = 0.8
 DEFAULT_RATE = 1.0
-VOLUME_RANGE = (0.0, 1.0)
-RATE_RANGE = (0.5, 2.0)
+VOLUME_RANGE = (MIN_VOLUME, MAX_VOLUME)
+RATE_RANGE = (MIN_RATE, MAX_RATE)
 
 
 def _as_bool(value, default: bool) -> bool:
@@ -46,7 +48,7 @@ def _as_float(value, default: float, low: float, high: float) -> float:
         return default
     if number != number:  # NaN
         return default
-    return min(high, max(low, number))
+    return clamp(number, low, high)
 
 
 class AppSettings:

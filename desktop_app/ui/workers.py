@@ -162,10 +162,6 @@ class RecognitionWorker(QThread):
                 self._scan_since = time.monotonic()
             self._mode = mode
 
-    def set_recognizer(self, recognizer) -> None:
-        with self._mode_lock:
-            self.recognizer = recognizer
-
     def stop(self) -> None:
         self._stop.set()
         self.wait(5000)
@@ -182,7 +178,7 @@ class RecognitionWorker(QThread):
             if frame is None:
                 continue
             with self._mode_lock:
-                mode, recognizer, scan_since = self._mode, self.recognizer, self._scan_since
+                mode, scan_since = self._mode, self._scan_since
             if mode == OFF:  # the hold may have ended while we waited
                 continue
             if mode == SCAN and frame.t < scan_since:
@@ -190,7 +186,7 @@ class RecognitionWorker(QThread):
                 # evaluating it would only delay the first frame that counts.
                 continue
             try:
-                evidence = recognizer.evaluate(frame.image, frame.t, verify=(mode == SCAN))
+                evidence = self.recognizer.evaluate(frame.image, frame.t, verify=(mode == SCAN))
             except Exception as exc:
                 log.exception("recognition failed")
                 if not reported:  # said once; a broken model must not flood the user
