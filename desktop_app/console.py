@@ -130,6 +130,8 @@ class ConsoleApp:
         self.out = out
         self.controller = ScanController(announcer, has_model=recognizer.model is not None, kiosk=kiosk,
                                          thresholds=thresholds)
+        if not recognizer.ready:  # Enter then says why nothing can be named, instead of scanning
+            self.controller.problem = ("gallery.missing", {"path": self.gallery_path}, ())
         self.events: queue.Queue = queue.Queue()
         self._lines = lines if lines is not None else _lines_of(sys.stdin)
         self._pending: list[str] = []
@@ -193,9 +195,6 @@ class ConsoleApp:
 
     def _command(self, command: str) -> None:
         if command == "":
-            if not self.recognizer.ready:
-                self.announcer.error("gallery.missing", path=self.gallery_path)
-                return
             now = self.clock()
             # A tap: press and release at once; the session keeps scanning for its tap burst.
             self._handle(self.controller.press(now))

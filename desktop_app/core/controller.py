@@ -46,6 +46,9 @@ class ScanController:
         self.has_model = has_model
         self.kiosk = kiosk
         self.session = ScanSession(thresholds)
+        # Why scanning cannot work right now, said once per hold: (phrase key, params, advice
+        # keys said after it). Set by the front end: no gallery, no camera, a broken video.
+        self.problem: tuple[str, dict, tuple[str, ...]] | None = None
         self.trigger = AutoTrigger(self.session, thresholds) if kiosk else None
 
     @property
@@ -59,7 +62,15 @@ class ScanController:
         return OFF
 
     def press(self, t: float, autorepeat: bool = False) -> list[Outcome]:
-        return self._handle(self.session.press(t, autorepeat))
+        return self._handle(self.session.press(t, autorepeat, blocked=self.problem is not None))
+
+    def say_problem(self, problem: tuple[str, dict, tuple[str, ...]] | None = None) -> Message | None:
+        """Says why scanning cannot work (the given problem, or the current one)."""
+        problem = problem or self.problem
+        if problem is None:
+            return None
+        key, params, advice = problem
+        return self.announcer.error(key, then=advice, **params)
 
     def release(self, t: float, autorepeat: bool = False) -> list[Outcome]:
         return self._handle(self.session.release(t, autorepeat))
@@ -90,6 +101,8 @@ class ScanController:
                 else:
                     # A person holding Space hears only the start tone: words would delay the answer.
                     self.announcer.scan_started()
+            elif event.kind == "blocked":
+                message = self.say_problem()
             elif event.kind == "decision" and event.decision is not None:
                 message = self.announcer.announce(event.decision)
             elif event.kind == "rearmed":

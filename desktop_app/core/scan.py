@@ -22,7 +22,7 @@ IDLE, SCANNING, FINISHING, DONE = "idle", "scanning", "finishing", "done"
 class ScanEvent:
     """Something the user should hear about: a scan started, or a decision."""
 
-    kind: str  # "started" | "decision"
+    kind: str  # "started" | "decision" | "blocked" (a hold began while scanning cannot work)
     t: float
     decision: Decision | None = None
     hold_started: float = 0.0  # when the hold began, for time-to-announce
@@ -42,7 +42,9 @@ class ScanSession:
         self.last_decision: Decision | None = None
 
     # --- keys -------------------------------------------------------------------------
-    def press(self, t: float, autorepeat: bool = False) -> list[ScanEvent]:
+    def press(self, t: float, autorepeat: bool = False, blocked: bool = False) -> list[ScanEvent]:
+        """A key press. ``blocked``: scanning cannot work now (no camera, no gallery); the hold
+        is tracked like any other, so it gets one "blocked" event however long the key stays down."""
         if autorepeat:
             return []
         if self._release_at is not None:
@@ -54,6 +56,9 @@ class ScanSession:
         self.key_down = True
         if self.state in (SCANNING, FINISHING):
             return []  # pressed again during a tap burst: the same scan continues
+        if blocked:
+            self.state = DONE  # answered (with why not); nothing more until the key is released
+            return [ScanEvent("blocked", t, hold_started=t)]
         self.state = SCANNING
         self.votes = HoldVotes(self.th)
         self.hold_started = t

@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         self.recognition.failed.connect(self._on_recognition_failed)
         self._camera_wanted: int | None = None  # a camera we keep looking for while it is missing
         # Why there are no frames (phrase key, params), said again when Space is pressed.
-        self._source_problem: tuple[str, dict] | None = None
+        self._source_problem: tuple[str, dict, tuple[str, ...]] | None = None
         self._quit_armed_until: float | None = None
         self._allow_close = False
         self._shut_down = False
@@ -322,8 +322,8 @@ class MainWindow(QMainWindow):
             source = open_source(spec, loop=True)
         except SourceError as exc:
             log.warning("cannot open %s: %s", spec, exc)
-            problem = (exc.key, exc.params)
-            message = self._say_source_problem(problem)
+            problem = self._source_problem_for(exc.key, exc.params)
+            message = self.controller.say_problem(problem)
             if self.source is None:
                 self._source_problem = problem
                 self.preview.clear_image(message.text)
@@ -351,11 +351,16 @@ class MainWindow(QMainWindow):
         else:
             self.announcer.say("video.opened", name=source.name)
 
-    def _say_source_problem(self, problem: tuple[str, dict]) -> Message:
-        key, params = problem
+    def _source_problem_for(self, key: str, params: dict | None = None) -> tuple[str, dict, tuple[str, ...]]:
         # Outside the kiosk there is always a way on: open a recording instead (Ctrl+O).
         offer = ("video.offer",) if not self.kiosk and key in ("camera.missing", "video.error") else ()
-        return self.announcer.error(key, then=offer, **params)
+        return key, dict(params or {}), offer
+
+    def _scan_problem(self) -> tuple[str, dict, tuple[str, ...]] | None:
+        """Why a press cannot scan: no gallery first, then no picture."""
+        if not self.recognizer.ready:
+            return "gallery.missing", {"path": self.gallery_path}, ()
+        return self._source_problem
 
     def _offer_video(self) -> None:
         # The app stays usable without a camera: focus lands on "Open video", so a screen reader
@@ -523,16 +528,10 @@ class MainWindow(QMainWindow):
         return True
 
     def _press(self, t: float, autorepeat: bool) -> None:
-        if not autorepeat and not self.session.key_down:
-            # Scanning cannot work: say why instead of "not sure" after a hold.
-            if not self.recognizer.ready:
-                self.announcer.error("gallery.missing", path=self.gallery_path)
-                return
-            if self._source_problem is not None:
-                self._say_source_problem(self._source_problem)
-                return
         if not autorepeat:
             self._cancel_quit()
+        # Scanning that cannot work says why (once per hold) instead of "not sure" after it.
+        self.controller.problem = self._scan_problem()
         self._handle(self.controller.press(t, autorepeat))
 
     def _release(self, t: float, autorepeat: bool) -> None:
@@ -628,8 +627,8 @@ class MainWindow(QMainWindow):
 
     def _on_camera_lost(self) -> None:
         self.controller.cancel()
-        message = self.announcer.error("camera.lost")
-        self._source_problem = ("camera.lost", {})
+        self._source_problem = self._source_problem_for("camera.lost")
+        message = self.controller.say_problem(self._source_problem)
         self.preview.clear_image(message.text)
 
     def _on_camera_back(self) -> None:
@@ -638,17 +637,16 @@ class MainWindow(QMainWindow):
 
     def _on_source_ended(self) -> None:
         self.announcer.say("video.ended")
-        self._source_problem = ("video.ended", {})
+        self._source_problem = self._source_problem_for("video.ended")
 
     def _on_source_failed(self, reason: str) -> None:
         name = self.source.name if self.source is not None else ""
         log.error("source %s failed: %s", name, reason)
         if isinstance(self.source, CameraSource):
-            self._source_problem = ("camera.lost", {})
+            self._source_problem = self._source_problem_for("camera.lost")
         else:
-            self._source_problem = ("video.error", {"name": name})
-        key, params = self._source_problem
-        self.announcer.error(key, **params)
+            self._source_problem = self._source_problem_for("video.error", {"name": name})
+        self.controller.say_problem(self._source_problem)
 
     def _on_recognition_failed(self, reason: str) -> None:
         log.error("recognition failed: %s", reason)

@@ -118,3 +118,16 @@ def test_presence_falls_back_to_a_verified_match_without_a_model():
     assert presence_of(strip(seen("100", 0.0)), TH) == 1.0
     assert presence_of(strip(seen("100", 0.0, inliers=TH.min_inliers - 1)), TH) == 0.0
     assert presence_of(strip(empty(0.0)), TH) == 0.0
+
+
+def test_a_press_while_scanning_cannot_work_says_why_with_its_advice_and_scans_nothing():
+    controller, _, spy = make()
+    controller.problem = ("camera.missing", {}, ("video.offer",))
+    outcomes = controller.press(0.0)
+    assert kinds(outcomes) == ["blocked"]
+    assert outcomes[0].message.keys == ("camera.missing", "video.offer")
+    assert controller.mode == OFF and spy.keys == ["camera.missing"]
+    controller.release(0.1)
+    controller.tick(0.3)
+    controller.problem = None
+    assert kinds(controller.press(1.0)) == ["started"] and controller.mode == SCAN

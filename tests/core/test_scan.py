@@ -113,3 +113,20 @@ def test_each_hold_starts_with_fresh_votes():
     s.tick(TH.tap_burst + 0.1)
     s.press(3.0)
     assert decisions(s.add(seen("100", 3.1))) == []  # one frame of the new hold is not enough
+
+
+def test_a_blocked_hold_says_why_once_however_long_the_key_stays_down():
+    s = ScanSession(TH)
+    assert [e.kind for e in s.press(0.0, blocked=True)] == ["blocked"]
+    t = 0.0
+    for _ in range(90):  # 3 s of autorepeat, flagged and as plain release/press pairs
+        t += 0.033
+        assert s.press(t, autorepeat=True, blocked=True) == []
+        s.release(t)
+        assert s.press(t + 0.001, blocked=True) == []
+        assert s.tick(t + 0.002) == []
+    assert not s.wants_frames
+    s.release(t + 0.05)
+    s.tick(t + 0.2)
+    assert s.state == "idle" and not s.key_down
+    assert [e.kind for e in s.press(t + 1.0)] == ["started"]  # the problem went away: a real scan

@@ -313,3 +313,24 @@ def test_space_without_a_camera_says_so_again(qtbot, start_app):
     qtbot.wait(300)
     assert len(run.heard("camera.missing")) == 2
     assert not run.heard("result.unsure") and not run.heard("result.none")
+
+
+def test_holding_space_without_a_camera_says_so_once_per_hold(qtbot, start_app):
+    # Seen under Xvfb: a 4 s hold whose autorepeat came as unflagged release/press pairs said
+    # "camera not found" 64 times. The session tracks the hold, so it is said once.
+    run = start_app("63")
+    started = len(run.heard("camera.missing"))
+    for x11_pairs in (False, True):
+        before = len(run.heard("camera.missing"))
+        held = [0]
+
+        def long_enough():
+            held[0] += 1
+            return held[0] > 45  # about 1.5 s of autorepeat
+
+        assert hold_space(qtbot, run.window, long_enough, x11_pairs=x11_pairs)
+        release_space(run.window)
+        qtbot.wait(200)
+        assert len(run.heard("camera.missing")) == before + 1
+    assert len(run.heard("camera.missing")) == started + 2
+    assert not run.heard("result.unsure") and not run.heard("result.none")
