@@ -68,22 +68,27 @@ def skimage_scenes() -> list[tuple[str, np.ndarray]]:
     out = []
     for name in SKIMAGE_NAMES:
         try:
-            img = np.asarray(getattr(data, name)())
+            img = getattr(data, name)()
         except Exception:  # noqa: BLE001 - a sample that needs a download is simply absent
             continue
-        if img.dtype == bool:
-            img = img.astype(np.uint8) * 255
-        elif img.dtype != np.uint8:
-            img = cv2.normalize(img.astype(np.float32), None, 0, 255,
-                                cv2.NORM_MINMAX).astype(np.uint8)
-        if img.ndim == 2:
-            img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-        elif img.shape[2] == 4:
-            img = cv2.cvtColor(img, cv2.COLOR_RGBA2BGR)
-        else:
-            img = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
-        out.append((f"skimage:{name}", img))
+        out.append((f"skimage:{name}", as_bgr(img)))
     return out
+
+
+def as_bgr(image) -> np.ndarray:
+    """A scikit-image sample (grey, RGB, RGBA, bool or float; a stereo pair) as 8-bit BGR."""
+    if isinstance(image, tuple):  # stereo pairs: take the left view
+        image = image[0]
+    image = np.asarray(image)
+    if image.dtype == bool:
+        image = image.astype(np.uint8) * 255
+    elif image.dtype != np.uint8:
+        image = cv2.normalize(image.astype(np.float32), None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_RGBA2BGR)
+    return cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
 
 
 def all_scenes(n_clutter: int = 40) -> list[tuple[str, np.ndarray]]:

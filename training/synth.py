@@ -103,20 +103,9 @@ def make_sprite(source: NoteSource, data_root: Path) -> Sprite:
 def scene_picture(name: str) -> np.ndarray:
     import skimage.data
 
-    image = getattr(skimage.data, name)()
-    if isinstance(image, tuple):  # stereo pairs: take the left view
-        image = image[0]
-    if image.dtype == bool:
-        image = image.astype(np.uint8) * 255
-    elif image.dtype != np.uint8:
-        image = np.clip(image * (255 if image.max() <= 1 else 1), 0, 255).astype(np.uint8)
-    if image.ndim == 2:
-        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    elif image.shape[2] == 4:
-        image = cv2.cvtColor(image, cv2.COLOR_RGBA2BGR)
-    else:
-        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
-    return image
+    from training.scenes import as_bgr
+
+    return as_bgr(getattr(skimage.data, name)())
 
 
 def picture_scene(rng: np.random.Generator, names: tuple[str, ...], shape=CANVAS) -> np.ndarray:
