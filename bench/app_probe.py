@@ -45,8 +45,8 @@ def main() -> int:
     rec: dict = dict(t0=args.t0, t_main=T_MAIN, plays=[], previews=[], modes=[], presses=[], results=[],
                      messages=[], errors=[], evidence=[])
 
-    from desktop_app.core import speech as speech_mod
-    from desktop_app.core.announcer import Announcer
+    from desktop_app.voice import speech as speech_mod
+    from desktop_app.voice.announcer import Announcer
     from desktop_app.ui import main_window as mw
     from desktop_app.ui import workers
 
@@ -74,7 +74,7 @@ def main() -> int:
 
     workers.RecognitionWorker.set_mode = set_mode
 
-    from desktop_app.core.scan import ScanSession
+    from desktop_app.scanning.session import ScanSession
 
     original_add = ScanSession.add
 

@@ -62,7 +62,7 @@ def run_inference(quick: bool, frame: np.ndarray | None) -> Section:
     if not have_model:
         sec.partly(f"{rel(DEFAULT_MODEL)} not found (model still being trained?); VGG19 timed alone")
     else:
-        from desktop_app.core.model import ModelError, NoteModel
+        from desktop_app.recognition.model import ModelError, NoteModel
 
         try:
             model = NoteModel.load(DEFAULT_MODEL)

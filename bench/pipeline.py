@@ -21,7 +21,7 @@ from desktop_app.paths import DEFAULT_GALLERY, DEFAULT_MODEL, SHARED_DATA
 
 @dataclass
 class Pipeline:
-    recognizer: object  # desktop_app.core.recognizer.Recognizer
+    recognizer: object  # desktop_app.recognition.recognizer.Recognizer
     model_path: Path | None
     gallery_path: Path
     notes: list[str] = field(default_factory=list)
@@ -33,7 +33,7 @@ class Missing(Exception):
 
 
 def standin_gallery(directory: Path) -> Path:
-    from desktop_app.core.gallery import ReferenceGallery
+    from desktop_app.recognition.gallery import ReferenceGallery
 
     root = SHARED_DATA / "npr-notes"
     manifest = root / "MANIFEST.csv"
@@ -69,9 +69,9 @@ def load_pipeline(threads: int = 2, tmp: Path | None = None, *, synthetic: bool 
     ``synthetic``: the frames show synthetic notes, so the gallery is the synthetic one of
     ``tests.builders.notes`` (the shipped gallery would never match them)."""
     try:
-        from desktop_app.core.recognizer import load_recognizer
+        from desktop_app.recognition.recognizer import load_recognizer
     except ImportError as exc:
-        raise Missing(f"desktop_app.core.recognizer cannot be imported yet ({exc})") from exc
+        raise Missing(f"desktop_app.recognition.recognizer cannot be imported yet ({exc})") from exc
     notes = []
     gallery = DEFAULT_GALLERY
     label = "shipped gallery"

@@ -32,7 +32,7 @@ DENOMS = ("5", "10", "20", "50", "100", "500", "1000")
 
 
 def _evidence(t: float, denomination: str | None, accepted: bool):
-    from desktop_app.core.evidence import FrameEvidence, ModelOutput, Quality, Verification
+    from desktop_app.recognition.evidence import FrameEvidence, ModelOutput, Quality, Verification
 
     quality = Quality(brightness=120.0, sharpness=300.0, too_dark=False, blurred=False)
     v = Verification(denomination=denomination, side="front", inliers=20 if accepted else 6,
@@ -78,7 +78,7 @@ class _PlayClock:
 
 def _hold(announcer, clock: _PlayClock, denomination: str, mode: str) -> tuple[float | None, str]:
     """One hold with the real ScanSession at 30 fps; returns (latency s, what was said)."""
-    from desktop_app.core.scan import ScanSession
+    from desktop_app.scanning.session import ScanSession
 
     session = ScanSession()
     period = 1 / 30
@@ -119,9 +119,9 @@ def _hold(announcer, clock: _PlayClock, denomination: str, mode: str) -> tuple[f
 
 
 def child(holds: int, release_holds: int, en_holds: int, out: Path) -> None:
-    from desktop_app.core.announcer import Announcer
-    from desktop_app.core.phrases import PhraseCatalogue
-    from desktop_app.core.speech import make_speech
+    from desktop_app.voice.announcer import Announcer
+    from desktop_app.voice.phrases import PhraseCatalogue
+    from desktop_app.voice.speech import make_speech
 
     result: dict = {"errors": []}
     speech = make_speech()
@@ -148,7 +148,7 @@ def run_sound(quick: bool) -> Section:
     sec = Section("3", "Decision to first audio sample (real Announcer + make_speech, ALSA null device)")
     try:
         import simpleaudio  # noqa: F401
-        from desktop_app.core.speech import make_speech  # noqa: F401
+        from desktop_app.voice.speech import make_speech  # noqa: F401
     except ImportError as exc:
         return sec.skip(f"speech backend cannot be imported ({exc})")
     holds, release_holds, en_holds = (15, 5, 8) if quick else (56, 50, 21)

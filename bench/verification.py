@@ -59,7 +59,7 @@ def timed_scan(recognizer, camera: SimulatedCamera, thresholds, limit: float = 6
     """One hold. ``stale_first``: the first frame evaluated is the newest one at the press even
     if it was captured just before it, as ``RecognitionWorker`` does (the session then ignores
     its evidence); otherwise the scan waits for the first frame captured after the press."""
-    from desktop_app.core.scan import ScanSession
+    from desktop_app.scanning.session import ScanSession
 
     session = ScanSession(thresholds)
     pressed = time.monotonic()
@@ -85,8 +85,8 @@ def held_out_recognizer(recognizer, note: NoteImage):
     scene is a note the gallery has never seen. None when the note is not a gallery reference."""
     if not note.ref_id:
         return None
-    from desktop_app.core.recognizer import Recognizer
-    from desktop_app.core.verifier import Verifier
+    from desktop_app.recognition.recognizer import Recognizer
+    from desktop_app.recognition.verifier import Verifier
 
     gallery = recognizer.verifier.gallery
     stem = re.sub(r"_\d+\.\w+$", "_", note.ref_id)  # same source and series of shots
@@ -110,8 +110,8 @@ def run_verification(quick: bool, pipeline: Pipeline | None, note: NoteImage | N
         return sec.skip("recognizer could not be loaded (see notes above)")
     sec.note(f"clear note: {note.source}; denomination {note.denomination}")
     sec.notes += pipeline.notes
-    from desktop_app.core.gallery import detect, make_sift, to_grey
-    from desktop_app.core.verifier import MAX_FRAME_KEYPOINTS, WORKING_LONG_SIDE
+    from desktop_app.recognition.gallery import detect, make_sift, to_grey
+    from desktop_app.recognition.verifier import MAX_FRAME_KEYPOINTS, WORKING_LONG_SIDE
 
     verifier = pipeline.recognizer.verifier
     runs = 15 if quick else 60
@@ -194,8 +194,8 @@ def run_preprocessing(quick: bool, pipeline: Pipeline | None, note: NoteImage | 
     runs = 50 if quick else 200
     frame = note_scene(note, (640, 480))
     rec = pipeline.recognizer
-    from desktop_app.core.gallery import to_grey
-    from desktop_app.core.quality import assess
+    from desktop_app.recognition.gallery import to_grey
+    from desktop_app.recognition.quality import assess
 
     if rec.model is not None:
         sec.figures["model preprocess 640x480 (resize, normalise, NCHW)"] = Stats.of_seconds(

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from desktop_app import __version__
-from desktop_app.core.phrases import LANGUAGES
+from desktop_app.voice.phrases import LANGUAGES
 from desktop_app.paths import DEFAULT_GALLERY, DEFAULT_MODEL
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -51,7 +51,7 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop_app.core.controller import EVAL_INTERVAL
+    from desktop_app.scanning.controller import EVAL_INTERVAL
 
     parser = argparse.ArgumentParser(
         prog="nepali-cash-reader",
@@ -177,7 +177,7 @@ def cmd_app(args) -> int:
 def _recognizer(args):
     import cv2
 
-    from desktop_app.core.recognizer import load_recognizer
+    from desktop_app.recognition.recognizer import load_recognizer
 
     # The verifier's FLANN trees are randomised from OpenCV's global RNG: a fixed seed makes
     # the same input give the same report whatever ran before in this process.
@@ -191,7 +191,7 @@ def _recognizer(args):
 
 
 def _read_spans(reader, path: Path, what: str):
-    from desktop_app.core.reports import ReportInputError
+    from desktop_app.testers.reports import ReportInputError
 
     try:
         return reader(path)
@@ -201,11 +201,11 @@ def _read_spans(reader, path: Path, what: str):
 
 # --- replay -----------------------------------------------------------------------------------
 def cmd_replay(args) -> int:
-    from desktop_app.core.frames import ImageFolderSource, SourceError, VideoSource
-    from desktop_app.core.phrases import PhraseCatalogue
-    from desktop_app.core.progress import Progress
-    from desktop_app.core.replay import ReplayError, replay, write_report
-    from desktop_app.core.reports import read_holds, read_labels
+    from desktop_app.sources.frames import ImageFolderSource, SourceError, VideoSource
+    from desktop_app.voice.phrases import PhraseCatalogue
+    from desktop_app.testers.progress import Progress
+    from desktop_app.testers.replay import ReplayError, replay, write_report
+    from desktop_app.testers.reports import read_holds, read_labels
 
     if args.interval <= 0:
         raise CliError(f"--interval must be positive, got {args.interval}", EXIT_USAGE)
@@ -248,7 +248,7 @@ def cmd_replay(args) -> int:
 
 
 def replay_text(result, skipped=()) -> str:
-    from desktop_app.core.reports import confusion_text, summary_text, text_table
+    from desktop_app.testers.reports import confusion_text, summary_text, text_table
 
     lines = [
         f"Replay of {result.video}: {result.duration:.1f} s at {result.fps:g} fps, "
@@ -291,9 +291,9 @@ def replay_text(result, skipped=()) -> str:
 
 # --- classify ---------------------------------------------------------------------------------
 def cmd_classify(args) -> int:
-    from desktop_app.core.classify import classify, collect_images, read_label_file, write_report
-    from desktop_app.core.progress import Progress
-    from desktop_app.core.reports import ReportInputError
+    from desktop_app.testers.classify import classify, collect_images, read_label_file, write_report
+    from desktop_app.testers.progress import Progress
+    from desktop_app.testers.reports import ReportInputError
 
     try:
         labels = read_label_file(args.labels) if args.labels else None
@@ -340,7 +340,7 @@ def cmd_classify(args) -> int:
 
 
 def classify_text(result) -> str:
-    from desktop_app.core.reports import confusion_text, percent, summary_text, text_table
+    from desktop_app.testers.reports import confusion_text, percent, summary_text, text_table
 
     s = result.summary
     lines = [f"Classified {len(result.results)} image(s); {len(result.skipped)} skipped."]

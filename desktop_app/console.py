@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
-from desktop_app.core.announcer import Announcer, Message
-from desktop_app.core.controller import EVAL_INTERVAL, OFF, SCAN, TICK_INTERVAL, Outcome, ScanController
-from desktop_app.core.frames import Frame, Pacer, SourceError, open_source
-from desktop_app.core.thresholds import DEFAULT, Thresholds
+from desktop_app.voice.announcer import Announcer, Message
+from desktop_app.scanning.controller import EVAL_INTERVAL, OFF, SCAN, TICK_INTERVAL, Outcome, ScanController
+from desktop_app.sources.frames import Frame, Pacer, SourceError, open_source
+from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
 log = logging.getLogger("desktop_app.console")
 
@@ -267,13 +267,13 @@ def run_console(
     out: TextIO | None = None,
 ) -> int:
     """Terminal mode from start to finish; returns the process exit code."""
-    from desktop_app.core.phrases import PhraseCatalogue
-    from desktop_app.core.recognizer import load_recognizer
+    from desktop_app.voice.phrases import PhraseCatalogue
+    from desktop_app.recognition.recognizer import load_recognizer
 
     catalogue = PhraseCatalogue.load()
     owns_speech = speech is None
     if speech is None:
-        from desktop_app.core.speech import make_speech
+        from desktop_app.voice.speech import make_speech
 
         speech = make_speech()
     announcer = Announcer(catalogue, speech, language=language)

@@ -25,10 +25,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from desktop_app.core.audio import (  # noqa: E402
+from desktop_app.voice.audio import (  # noqa: E402
     SAMPLE_RATE, dbfs, normalise, read_wav, shorten_pauses, trim_silence, write_wav,
 )
-from desktop_app.core.phrases import PhraseCatalogue  # noqa: E402
+from desktop_app.voice.phrases import PhraseCatalogue  # noqa: E402
 from desktop_app.paths import PHRASES_FILE  # noqa: E402
 
 SOUNDS_DIR = Path(__file__).resolve().parent

@@ -126,7 +126,7 @@ def test_no_display_falls_back_to_the_terminal(tmp_path, models):
     done = run_cli("--source", tmp_path / "missing.mp4", "--language", "en", *models)
     # No display and no keyboard (stdin is not a terminal): it says why and exits cleanly.
     assert done.returncode == 2
-    from desktop_app.core.phrases import PhraseCatalogue
+    from desktop_app.voice.phrases import PhraseCatalogue
 
     said = PhraseCatalogue.load().text("display.missing", "en")
     assert said in done.stdout  # said, and printed: the terminal is the screen

@@ -7,11 +7,11 @@ import pytest
 
 from desktop_app.cli import display_available
 from desktop_app.console import ConsoleApp, open_console_source, print_sink, run_console
-from desktop_app.core.announcer import Announcer
-from desktop_app.core.evidence import FrameEvidence, ModelOutput, Quality, Verification
-from desktop_app.core.frames import ImageFolderSource
-from desktop_app.core.phrases import PhraseCatalogue
-from desktop_app.core.speech_spy import SpeechSpy
+from desktop_app.voice.announcer import Announcer
+from desktop_app.recognition.evidence import FrameEvidence, ModelOutput, Quality, Verification
+from desktop_app.sources.frames import ImageFolderSource
+from desktop_app.voice.phrases import PhraseCatalogue
+from tests.spies import SpeechSpy
 
 
 class BrightnessRecognizer:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import cv2
 
-from desktop_app.core.evidence import DENOMINATIONS
-from desktop_app.core.gallery import ReferenceGallery
+from desktop_app.recognition.evidence import DENOMINATIONS
+from desktop_app.recognition.gallery import ReferenceGallery
 from desktop_app.paths import DEFAULT_GALLERY
 from training.data import NPR_DIR, Item, load_manifest, read_image
 

@@ -27,10 +27,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from desktop_app.core.evidence import DENOMINATIONS
-from desktop_app.core.gallery import ReferenceGallery
-from desktop_app.core.thresholds import DEFAULT, Thresholds
-from desktop_app.core.verifier import Verifier, accepts
+from desktop_app.recognition.evidence import DENOMINATIONS
+from desktop_app.recognition.gallery import ReferenceGallery
+from desktop_app.recognition.thresholds import DEFAULT, Thresholds
+from desktop_app.recognition.verifier import Verifier, accepts
 from desktop_app.paths import MODELS_DIR
 from training.build_gallery import build
 from training.data import FOREIGN_DIR, NPR_DIR, Item, load_manifest, physical_groups, read_image
@@ -163,7 +163,7 @@ def markdown(results: dict) -> str:
          "single-frame bar: named X iff `Verifier.verify(image).accepted` and denomination "
          "== X, else \"not sure\".", "",
          f"Thresholds: min_inliers={results['thresholds']['min_inliers']}, "
-         f"min_margin={results['thresholds']['min_margin']} (desktop_app/core/thresholds.py).",
+         f"min_margin={results['thresholds']['min_margin']} (desktop_app/recognition/thresholds.py).",
          "", "## Protocol", "",
          "- Dev photos (17): leave-one-note-out. Physical-note groups (repeat shots: same "
          "source, denomination, side, consecutive numbers) are left out together: "

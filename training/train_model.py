@@ -41,8 +41,8 @@ try:
 except ImportError as exc:  # pragma: no cover - training-only dependencies
     sys.exit(f"training needs its own dependencies: .venv/bin/pip install -r training/requirements.txt ({exc})")
 
-from desktop_app.core.evidence import DENOMINATIONS
-from desktop_app.core.model import ModelSpec, NoteModel
+from desktop_app.recognition.evidence import DENOMINATIONS
+from desktop_app.recognition.model import ModelSpec, NoteModel
 from desktop_app.paths import DEFAULT_MODEL, SHARED_DATA
 from training import synth
 
@@ -51,7 +51,7 @@ INR_DIR = SHARED_DATA / "foreign-notes" / "inr"
 MEAN = (0.498, 0.498, 0.498)  # the Lite0 weights were trained on (x - 127) / 128
 STD = (0.502, 0.502, 0.502)
 EMBED_DIM = 128
-PRESENCE_ON = 0.6  # desktop_app.core.thresholds.DEFAULT.presence_on at the time of writing
+PRESENCE_ON = 0.6  # desktop_app.recognition.thresholds.DEFAULT.presence_on at the time of writing
 PRESENCE_OFF = 0.3
 
 

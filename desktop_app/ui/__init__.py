@@ -1,1 +1,1 @@
-"""The thin PySide6 layer: a window around the Qt-free core (desktop_app.core)."""
+"""The thin PySide6 layer: a window around the Qt-free core (recognition, scanning, sources, voice, testers)."""

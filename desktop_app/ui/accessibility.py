@@ -15,7 +15,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 
-from desktop_app.core.announcer import Message
+from desktop_app.voice.announcer import Message
 
 ASSERTIVE_KINDS = ("result", "error")
 

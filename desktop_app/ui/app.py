@@ -46,9 +46,9 @@ def build_app(options: AppOptions, settings=None, *, start_delay_ms: int | None 
     """
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.core.announcer import Announcer
-    from desktop_app.core.phrases import PhraseCatalogue
-    from desktop_app.core.recognizer import load_recognizer
+    from desktop_app.voice.announcer import Announcer
+    from desktop_app.voice.phrases import PhraseCatalogue
+    from desktop_app.recognition.recognizer import load_recognizer
 
     from .main_window import MainWindow
     from .settings import AppSettings
@@ -70,7 +70,7 @@ def build_app(options: AppOptions, settings=None, *, start_delay_ms: int | None 
         speech = options.speech
         speech.volume, speech.rate = settings.volume, settings.rate
     else:
-        from desktop_app.core.speech import make_speech
+        from desktop_app.voice.speech import make_speech
 
         speech = make_speech(volume=settings.volume, rate=settings.rate, earcons_enabled=settings.earcons,
                              privacy=settings.privacy, on_unavailable=on_unavailable)

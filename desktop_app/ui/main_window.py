@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.announcer import Announcer, Message
-from desktop_app.core.controller import OFF, TICK_INTERVAL, Outcome, ScanController
-from desktop_app.core.frames import CameraSource, FrameSource, SourceError, open_source
-from desktop_app.core.messages import SpeechUnavailable
-from desktop_app.core.scan import ScanSession
-from desktop_app.core.speech import clamp
-from desktop_app.core.thresholds import DEFAULT, Thresholds
+from desktop_app.voice.announcer import Announcer, Message
+from desktop_app.scanning.controller import OFF, TICK_INTERVAL, Outcome, ScanController
+from desktop_app.sources.frames import CameraSource, FrameSource, SourceError, open_source
+from desktop_app.voice.messages import SpeechUnavailable
+from desktop_app.scanning.session import ScanSession
+from desktop_app.voice.speech import clamp
+from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
 from .accessibility import ScreenReaderBridge, set_accessible
 from .labels import label

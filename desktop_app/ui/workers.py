@@ -16,8 +16,8 @@ import numpy as np
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtGui import QImage
 
-from desktop_app.core.controller import OFF, PRESENCE, SCAN
-from desktop_app.core.frames import Frame, FrameSource, Pacer
+from desktop_app.scanning.controller import OFF, PRESENCE, SCAN
+from desktop_app.sources.frames import Frame, FrameSource, Pacer
 
 log = logging.getLogger("desktop_app.ui.workers")
 

@@ -12,7 +12,7 @@ from bench.live_app import app_latencies, preview_rates, scan_intervals
 from bench.scenes import NoteImage, camera_jitter, note_scene
 from bench.verification import SimulatedCamera, timed_scan
 from bench.vgg19 import VGG19_LAYERS, build_vgg19, parameter_count
-from tests.core.evidence_factory import seen, vague
+from tests.recognition.evidence_factory import seen, vague
 
 
 def test_percentile_interpolates_and_rejects_empty():
@@ -124,7 +124,7 @@ class _FakeRecognizer:
 
 
 def test_timed_scan_decides_on_two_agreeing_frames():
-    from desktop_app.core.thresholds import DEFAULT
+    from desktop_app.recognition.thresholds import DEFAULT
 
     rec = _FakeRecognizer(lambda t: seen("500", t))
     camera = SimulatedCamera([np.zeros((4, 4, 3), np.uint8)], fps=100)
@@ -133,7 +133,7 @@ def test_timed_scan_decides_on_two_agreeing_frames():
 
 
 def test_timed_scan_reports_a_timeout_when_nothing_verifies():
-    from desktop_app.core.thresholds import DEFAULT
+    from desktop_app.recognition.thresholds import DEFAULT
 
     rec = _FakeRecognizer(lambda t: vague(t))
     camera = SimulatedCamera([np.zeros((4, 4, 3), np.uint8)], fps=100)
@@ -171,7 +171,7 @@ def test_report_renders_results_between_markers(tmp_path):
 
 
 def test_timed_scan_can_evaluate_the_pre_press_frame_first_like_the_worker():
-    from desktop_app.core.thresholds import DEFAULT
+    from desktop_app.recognition.thresholds import DEFAULT
 
     clock_frames = [np.zeros((4, 4, 3), np.uint8)]
     rec = _FakeRecognizer(lambda t: seen("500", t))

@@ -6,7 +6,7 @@ import zlib
 import cv2
 import numpy as np
 
-from desktop_app.core.gallery import ReferenceGallery
+from desktop_app.recognition.gallery import ReferenceGallery
 from training.scenes import clutter_scene
 
 _SHARED_SEED = 1234  # artwork every synthetic denomination has in common (like the Everest panel)

@@ -7,8 +7,8 @@ import wave
 
 import pytest
 
-from desktop_app.core.audio import SAMPLE_RATE, dbfs, edge_silence_s, read_wav
-from desktop_app.core.phrases import PhraseCatalogue
+from desktop_app.voice.audio import SAMPLE_RATE, dbfs, edge_silence_s, read_wav
+from desktop_app.voice.phrases import PhraseCatalogue
 from desktop_app.paths import REPO_ROOT
 
 SOUNDS = REPO_ROOT / "sounds"

@@ -32,7 +32,7 @@ QUERY_50 = "photos/50/pratyasha__fifty_test_22.jpg"
 def back_verifier(items):
     """One real leave-one-note-out fold, kept small for speed: every back-side reference
     except the Rs 1000 query's own note (both repeat shots) and every Rs 50."""
-    from desktop_app.core.verifier import Verifier
+    from desktop_app.recognition.verifier import Verifier
     from training.build_gallery import build
     from training.data import physical_groups
     groups = physical_groups(items)
@@ -55,7 +55,7 @@ def test_uncovered_side_is_not_named(back_verifier):
 
 
 def test_shipped_gallery_covers_expected_classes():
-    from desktop_app.core.gallery import ReferenceGallery
+    from desktop_app.recognition.gallery import ReferenceGallery
     from desktop_app.paths import DEFAULT_GALLERY
     if not DEFAULT_GALLERY.is_file():
         pytest.skip("models/gallery.npz not built")

@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.core.speech_spy import SpeechSpy
+from tests.spies import SpeechSpy
 from desktop_app.ui.accessibility import Posted
 from desktop_app.ui.app import AppOptions, AppParts, build_app
 from desktop_app.ui.settings import AppSettings

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from desktop_app.core.announcer import Message
+from desktop_app.voice.announcer import Message
 from desktop_app.ui import accessibility
 from desktop_app.ui.accessibility import ScreenReaderBridge
 

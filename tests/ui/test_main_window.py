@@ -277,7 +277,7 @@ class FlakyCamera:
 
         import numpy as np
 
-        from desktop_app.core.frames import Frame
+        from desktop_app.sources.frames import Frame
 
         time.sleep(1 / self.fps)
         self.reads += 1

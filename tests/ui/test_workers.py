@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from desktop_app.core.evidence import FrameEvidence, Quality, Verification
-from desktop_app.core.frames import Frame, VideoSource
+from desktop_app.recognition.evidence import FrameEvidence, Quality, Verification
+from desktop_app.sources.frames import Frame, VideoSource
 from desktop_app.ui.workers import OFF, PRESENCE, SCAN, CaptureWorker, LatestFrame, RecognitionWorker, to_qimage
 from tests.builders.video import write_video
 

@@ -1,1 +1,0 @@
-"""Qt-free core: frames in, decisions out."""

@@ -1,0 +1,57 @@
+"""The kiosk's own trigger: scan when a note is shown, re-arm when it is taken away.
+
+It turns the model's presence signal into the same press/release calls a person makes with
+Space, so a kiosk runs exactly the scan logic of the desktop app.
+"""
+from __future__ import annotations
+
+from desktop_app.scanning.session import ScanEvent, ScanSession
+from desktop_app.recognition.thresholds import DEFAULT, Thresholds
+
+ARMED, SCANNING, WAIT_CLEAR = "armed", "scanning", "wait_clear"
+# Video timestamps are index / fps, so 1.4 - 1.0 can come out as 0.3999...; without a little
+# slack a note would settle one frame late on some frame rates and not others.
+_EPS = 1e-6
+
+
+class AutoTrigger:
+    scan_length = 3.0  # s of "virtual hold" per note; a decision usually comes well before
+
+    def __init__(self, session: ScanSession, thresholds: Thresholds = DEFAULT):
+        self.session = session
+        self.th = thresholds
+        self.state = ARMED
+        self._present_since: float | None = None
+        self._clear_since: float | None = None
+
+    def observe(self, presence: float, t: float) -> list[ScanEvent]:
+        """Feed the model's presence for a frame; returns scan events (start) to announce."""
+        if self.state == ARMED:
+            if presence >= self.th.presence_on:
+                if self._present_since is None:
+                    self._present_since = t
+                if t - self._present_since + _EPS >= self.th.kiosk_settle:
+                    self.state = SCANNING
+                    self._present_since = None
+                    events = self.session.press(t)
+                    self.session.release(t + self.scan_length)
+                    return events
+            else:
+                self._present_since = None
+            return []
+        if self.state == SCANNING:
+            if not self.session.wants_frames and self.session.state == "idle":
+                self.state = WAIT_CLEAR
+                self._clear_since = None
+            return []
+        # WAIT_CLEAR: the same customer's note is still there; wait until the view is empty.
+        if presence <= self.th.presence_off:
+            if self._clear_since is None:
+                self._clear_since = t
+            if t - self._clear_since + _EPS >= self.th.kiosk_settle:
+                self.state = ARMED
+                self._clear_since = None
+                return [ScanEvent("rearmed", t)]
+        else:
+            self._clear_since = None
+        return []

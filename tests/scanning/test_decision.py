@@ -1,0 +1,74 @@
+from desktop_app.scanning.decision import HoldVotes, decide_still
+from desktop_app.recognition.evidence import FrameEvidence, Verification
+from desktop_app.recognition.thresholds import Thresholds
+
+from tests.recognition.evidence_factory import BLURRED, DARK, GOOD, empty, seen, vague
+
+
+def test_still_photo_is_named_only_when_the_verifier_accepted_it():
+    assert decide_still(seen("500", 0)).label == "500"
+    assert decide_still(seen("500", 0, accepted=False)).label == "unsure"
+
+
+def test_still_photo_without_a_note_is_none():
+    assert decide_still(empty(0)).label == "none"
+
+
+def test_empty_view_without_a_model_is_judged_by_keypoints():
+    blank = FrameEvidence(0, GOOD, Verification(keypoints=3), None)
+    busy = FrameEvidence(0, GOOD, Verification(keypoints=300), None)
+    assert decide_still(blank).label == "none"
+    assert decide_still(busy).label == "unsure"
+
+
+def test_two_agreeing_frames_decide_but_one_ordinary_frame_does_not():
+    votes = HoldVotes()
+    assert votes.add(seen("100", 0.1)) is None
+    decision = votes.add(seen("100", 0.3))
+    assert decision.label == "100" and decision.frames_used == 2
+
+
+def test_one_strong_frame_decides_alone():
+    th = Thresholds()
+    votes = HoldVotes(th)
+    decision = votes.add(seen("1000", 0.1, inliers=th.strong_inliers, score=90.0, runner_up_score=10.0))
+    assert decision is not None and decision.label == "1000"
+
+
+def test_a_disagreeing_frame_vetoes_the_hold_for_good():
+    votes = HoldVotes()
+    votes.add(seen("100", 0.1))
+    votes.add(seen("1000", 0.2))
+    for i in range(5):
+        assert votes.add(seen("100", 0.3 + i * 0.1)) is None
+    final = votes.conclude(1.0)
+    assert final.label == "unsure" and "disagree" in final.reason
+
+
+def test_rejected_frames_never_count():
+    votes = HoldVotes()
+    for i in range(10):
+        assert votes.add(seen("50", i * 0.1, accepted=False)) is None
+    assert votes.conclude(1.0).label == "unsure"
+
+
+def test_no_note_in_most_frames_concludes_none():
+    votes = HoldVotes()
+    for i in range(4):
+        votes.add(empty(i * 0.1))
+    votes.add(vague(0.5))
+    assert votes.conclude(0.6).label == "none"
+
+
+def test_hints_follow_the_most_common_problem():
+    dark = HoldVotes()
+    blurred = HoldVotes()
+    far = HoldVotes()
+    for i in range(3):
+        dark.add(vague(i, quality=DARK))
+        blurred.add(vague(i, quality=BLURRED))
+        far.add(vague(i, hint="move_closer"))
+    assert dark.conclude(3).hint == "too_dark"
+    assert blurred.conclude(3).hint == "blurred"
+    assert far.conclude(3).hint == "move_closer"
+    assert HoldVotes().conclude(0).label == "unsure"
