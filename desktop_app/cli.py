@@ -51,7 +51,7 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from desktop_app.scanning.controller import EVAL_INTERVAL
+    from desktop_app.timing import EVAL_INTERVAL
 
     parser = argparse.ArgumentParser(
         prog="nepali-cash-reader",

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from desktop_app.voice.announcer import Announcer, Message
-from desktop_app.scanning.controller import EVAL_INTERVAL, OFF, SCAN, TICK_INTERVAL, Outcome, ScanController
+from desktop_app.scanning.controller import OFF, SCAN, Outcome, ScanController
+from desktop_app.timing import EVAL_INTERVAL, TICK_INTERVAL
 from desktop_app.sources.frames import Frame, Pacer, SourceError, open_source
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop_app import timing
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -40,9 +42,10 @@ class Thresholds:
     dark_brightness: float = 45.0  # mean grey level below which we say "too dark"
     blur_sharpness: float = 60.0  # Laplacian variance below which we say "hold still"
     # --- timing (seconds) ---
-    tap_burst: float = 1.2  # a short tap keeps scanning this long after the press
-    max_hold: float = 10.0  # a key held longer than this gives up with "not sure" once
-    kiosk_settle: float = 0.4  # note must be present this long before the kiosk scans
+    # (their values and reasons live in desktop_app/timing.py, the home of every timing)
+    tap_burst: float = timing.TAP_BURST
+    max_hold: float = timing.MAX_HOLD
+    kiosk_settle: float = timing.KIOSK_SETTLE
 
 
 DEFAULT = Thresholds()

@@ -15,11 +15,6 @@ from desktop_app.scanning.session import ScanEvent, ScanSession
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
 SCAN, PRESENCE, OFF = "scan", "presence", "off"
-# The loop's pace, shared by every driver: the session is ticked every TICK_INTERVAL s, and
-# terminal mode and replay evaluate one frame every EVAL_INTERVAL s (the window's recogniser,
-# running as fast as the CPU allows, manages about that on a laptop).
-TICK_INTERVAL = 0.05
-EVAL_INTERVAL = 0.2
 
 
 @dataclass(frozen=True)

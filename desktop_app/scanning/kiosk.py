@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from desktop_app.scanning.session import ScanEvent, ScanSession
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
+from desktop_app.timing import KIOSK_SCAN_LENGTH
 
 ARMED, SCANNING, WAIT_CLEAR = "armed", "scanning", "wait_clear"
 # Video timestamps are index / fps, so 1.4 - 1.0 can come out as 0.3999...; without a little
@@ -15,7 +16,7 @@ _EPS = 1e-6
 
 
 class AutoTrigger:
-    scan_length = 3.0  # s of "virtual hold" per note; a decision usually comes well before
+    scan_length = KIOSK_SCAN_LENGTH
 
     def __init__(self, session: ScanSession, thresholds: Thresholds = DEFAULT):
         self.session = session

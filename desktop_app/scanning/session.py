@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from desktop_app.scanning.decision import HoldVotes
 from desktop_app.recognition.evidence import Decision, FrameEvidence
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
+from desktop_app.timing import RELEASE_GRACE
 
 IDLE, SCANNING, FINISHING, DONE = "idle", "scanning", "finishing", "done"
 
@@ -29,7 +30,7 @@ class ScanEvent:
 
 
 class ScanSession:
-    release_grace = 0.08  # s; X11 autorepeat pairs arrive within a few ms
+    release_grace = RELEASE_GRACE
 
     def __init__(self, thresholds: Thresholds = DEFAULT):
         self.th = thresholds

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from desktop_app.voice.announcer import Announcer, Message
-from desktop_app.scanning.controller import EVAL_INTERVAL, OFF, SCAN, TICK_INTERVAL, Outcome, ScanController
+from desktop_app.scanning.controller import OFF, SCAN, Outcome, ScanController
+from desktop_app.timing import EVAL_INTERVAL, TICK_INTERVAL
 from desktop_app.scanning.decision import is_strong
 from desktop_app.recognition.evidence import DENOMINATIONS, FrameEvidence
 from desktop_app.voice.phrases import LANGUAGES

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.voice.announcer import Announcer, Message
-from desktop_app.scanning.controller import OFF, TICK_INTERVAL, Outcome, ScanController
+from desktop_app.scanning.controller import OFF, Outcome, ScanController
+from desktop_app.timing import CAMERA_RETRY, QUIT_CONFIRM, TICK_INTERVAL
 from desktop_app.sources.frames import CameraSource, FrameSource, SourceError, open_source
 from desktop_app.voice.messages import SpeechUnavailable
 from desktop_app.scanning.session import ScanSession
@@ -45,8 +46,6 @@ from .workers import CaptureWorker, LatestFrame, RecognitionWorker
 log = logging.getLogger("desktop_app.ui")
 
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mkv *.mov *.webm *.m4v *.mpg *.mpeg);;All files (*)"
-QUIT_CONFIRM_S = 5.0  # a second Escape within this time quits
-CAMERA_RETRY_MS = 3000  # how often a missing camera is looked for again
 CAMERA_CHOICES = 4
 VOLUME_STEP = 0.1
 RATE_STEP = 0.1
@@ -155,7 +154,7 @@ class MainWindow(QMainWindow):
         self._ticker.setInterval(round(TICK_INTERVAL * 1000))
         self._ticker.timeout.connect(self._tick)
         self._camera_retry = QTimer(self)
-        self._camera_retry.setInterval(CAMERA_RETRY_MS)
+        self._camera_retry.setInterval(round(CAMERA_RETRY * 1000))
         self._camera_retry.timeout.connect(self._retry_camera)
 
         QApplication.instance().installEventFilter(self)
@@ -545,7 +544,7 @@ class MainWindow(QMainWindow):
         if self._quit_armed_until is not None and now <= self._quit_armed_until:
             self.quit_now()
             return
-        self._quit_armed_until = now + QUIT_CONFIRM_S
+        self._quit_armed_until = now + QUIT_CONFIRM
         self.announcer.say("quit.confirm")
 
     def _cancel_quit(self) -> None:

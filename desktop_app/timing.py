@@ -1,0 +1,22 @@
+"""Every timing constant of the scan loop and the window, in one place (seconds).
+
+The thresholds that decide a value stay in ``recognition/thresholds.py``; the per-hold timings
+there (tap burst, longest hold, kiosk settle) take their defaults from here, so a timing is
+changed in this file alone.
+"""
+from __future__ import annotations
+
+# The loop's pace, shared by every driver: the session is ticked every TICK_INTERVAL s, and
+# terminal mode and replay evaluate one frame every EVAL_INTERVAL s (the window's recogniser,
+# running as fast as the CPU allows, manages about that on a laptop).
+TICK_INTERVAL = 0.05
+EVAL_INTERVAL = 0.2
+# X11 autorepeat sends unflagged release/press pairs a few ms apart: a release only ends a hold
+# when no press follows within this.
+RELEASE_GRACE = 0.08
+TAP_BURST = 1.2  # a short tap keeps scanning this long after the press
+MAX_HOLD = 10.0  # a key held longer than this gives up with "not sure" once
+KIOSK_SETTLE = 0.4  # a note must be present this long before the kiosk scans
+KIOSK_SCAN_LENGTH = 3.0  # the kiosk's "virtual hold" per note; a decision usually comes well before
+QUIT_CONFIRM = 5.0  # a second Escape within this time quits
+CAMERA_RETRY = 3.0  # how often a missing camera is looked for again
