@@ -77,7 +77,8 @@ class ScanController:
         """One evaluated frame; ``mode`` is the mode it was evaluated in (verified or not)."""
         events: list[ScanEvent] = []
         if self.trigger is not None:
-            events += self.trigger.observe(presence_of(evidence, self.th), evidence.t)
+            events += self.trigger.observe(presence_of(evidence, self.th), evidence.t,
+                                           blocked=self.problem is not None)
         if mode == SCAN:
             events += self.session.add(evidence)
         return self._handle(events)

@@ -25,8 +25,11 @@ class AutoTrigger:
         self._present_since: float | None = None
         self._clear_since: float | None = None
 
-    def observe(self, presence: float, t: float) -> list[ScanEvent]:
-        """Feed the model's presence for a frame; returns scan events (start) to announce."""
+    def observe(self, presence: float, t: float, blocked: bool = False) -> list[ScanEvent]:
+        """Feed the model's presence for a frame; returns scan events (start) to announce.
+
+        ``blocked``: scanning cannot work now (no gallery, say). The customer's note still starts
+        a virtual hold, so they hear the real problem once, not "Scanning" then "Not sure"."""
         if self.state == ARMED:
             if presence >= self.th.presence_on:
                 if self._present_since is None:
@@ -34,7 +37,7 @@ class AutoTrigger:
                 if t - self._present_since + _EPS >= self.th.kiosk_settle:
                     self.state = SCANNING
                     self._present_since = None
-                    events = self.session.press(t)
+                    events = self.session.press(t, blocked=blocked)
                     self.session.release(t + self.scan_length)
                     return events
             else:

@@ -131,3 +131,18 @@ def test_a_press_while_scanning_cannot_work_says_why_with_its_advice_and_scans_n
     controller.tick(0.3)
     controller.problem = None
     assert kinds(controller.press(1.0)) == ["started"] and controller.mode == SCAN
+
+
+def test_kiosk_without_a_gallery_tells_each_customer_the_real_problem_not_unsure():
+    controller, _, spy = make(kiosk=True)
+    controller.problem = ("gallery.missing", {"path": "models/gallery.npz"}, ())
+    t, outcomes = 0.0, []
+    for _ in range(30):  # a customer's note settles, stays, is taken away
+        t += 0.1
+        outcomes += controller.tick(t) + controller.add(seen("500", t), controller.mode)
+    for _ in range(20):  # the virtual hold (KIOSK_SCAN_LENGTH) ends, then the view stays clear
+        t += 0.1
+        outcomes += controller.tick(t) + controller.add(empty(t), controller.mode)
+    assert kinds(outcomes) == ["blocked", "rearmed"]
+    assert spy.keys == ["gallery.missing", "kiosk.next_customer"]
+    assert "result.unsure" not in spy.keys and "kiosk.scanning" not in spy.keys
