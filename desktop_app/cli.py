@@ -7,7 +7,8 @@
 Qt is imported only to start the window, so replay and classify run on machines without it.
 Without a display the app falls back to terminal mode (``desktop_app.console``).
 
-Exit codes: 0 ok; 2 bad usage, or no input could be read; 1 any other failure.
+Exit codes: 0 ok (inputs that could not be read are named and counted as skipped); 2 bad usage,
+or nothing could be read; 1 any other failure.
 """
 from __future__ import annotations
 
@@ -75,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "the given hold times (or letting the kiosk trigger decide with --auto), and "
                     "reports every announcement. Times are seconds of video time.",
         epilog="HOLDS: lines 'start,end' (seconds; a third column with the note's value is used as "
-               "labels). LABELS: lines 'start,end,value' (value 5..1000 or none).",
+               "labels). LABELS: lines 'start,end,value' (value 5..1000 or none). Exit status 2 when the "
+               "video, folder or a CSV cannot be read (the message names it and why).",
     )
     rp.add_argument("video", type=Path, help="video file, or a folder of images (each shown 2 s)")
     how = rp.add_mutually_exclusive_group(required=True)
@@ -96,8 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Runs the single-frame path (the same decision thresholds as the app) on photos. "
                     "Folders are searched recursively; a folder named by a denomination (100, 500, ...) "
                     "or 'none'/'foreign' labels the images in it.",
+        epilog="Files and folders that cannot be read are named on stderr and counted as skipped; the "
+               "exit status is 0 if at least one image was classified, 2 if none could be read.",
     )
-    cp.add_argument("paths", nargs="+", type=Path, metavar="IMAGE_OR_FOLDER")
+    cp.add_argument("paths", nargs="+", type=Path, metavar="IMAGE_OR_FOLDER",
+                    help="photos, or folders of photos (searched recursively)")
     cp.add_argument("--labels", type=Path, help="CSV of path,value overriding folder names")
     cp.add_argument("--report", type=Path, metavar="OUT",
                     help="write classify.json, classify.csv, confusion.png, thresholds.png, report.txt "

@@ -99,8 +99,10 @@ def read_rows(path: str | Path, *, is_header: Callable[[list[str]], bool]) -> li
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportInputError(f"cannot read {path}: {exc}") from exc
+    except OSError as exc:
+        raise ReportInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ReportInputError(f"cannot read {path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     rows: list[Row] = []
     first = True
     for number, raw in enumerate(text.splitlines(), start=1):

@@ -58,5 +58,8 @@ def test_one_reader_serves_photo_labels_too(tmp_path):
         read_label_file(path)
     path.write_text("")
     assert read_label_file(path) == {}
-    with pytest.raises(ReportInputError, match="cannot read"):
+    with pytest.raises(ReportInputError, match=f"cannot read {tmp_path}: Is a directory$"):
         read_label_file(tmp_path)  # a folder, not a file
+    path.write_bytes(b"a.jpg,100\n\xff\xfe\n")
+    with pytest.raises(ReportInputError, match="not UTF-8 text"):
+        read_label_file(path)
