@@ -30,6 +30,7 @@ class BuildWithData(build_py):
         super().run()
         if not self.dry_run:
             target = Path(self.build_lib) / "desktop_app" / "shipped"
+            shutil.rmtree(target, ignore_errors=True)  # a clip removed since the last build must not linger
             for rel in shipped_files():
                 (target / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(HERE / rel, target / rel)
