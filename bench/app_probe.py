@@ -1,5 +1,5 @@
-"""Child process for sections 4 and 5: runs the real app (``desktop_app.ui.app.build_app``)
-offscreen on a looping video and records, on the monotonic clock shared with the parent:
+"""Child process for sections 4 and 5: runs the real app (``desktop_app.ui.app.build_app``, with
+``run_app``'s start delay) offscreen on a looping video and records, on the monotonic clock shared with the parent:
 
 - every audio buffer handed to the device (the first one is the spoken welcome),
 - every preview image the window paints,
@@ -79,8 +79,9 @@ def main() -> int:
     original_add = ScanSession.add
 
     def add(self, evidence):
-        # (capture time, arrival time, hold start, scanning?): a frame captured before the
-        # press is evaluated and then ignored; counting those shows wasted evaluations.
+        # (capture time, arrival time, hold start, scanning?): the recognition worker skips
+        # frames captured before the press, so none should arrive here; counting any that do
+        # shows whether that still holds.
         rec["evidence"].append((evidence.t, time.monotonic(), self.hold_started, self.wants_frames))
         return original_add(self, evidence)
 
@@ -101,9 +102,12 @@ def main() -> int:
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.ui.app import AppOptions, build_app
+    from desktop_app.ui.app import AppOptions, build_app, start_delay_ms
 
-    parts = build_app(AppOptions(source=args.video, language="ne", gallery=Path(args.gallery)))
+    # The same start delay as run_app, so the cold start measured is the one a person waits.
+    rec["start_delay_ms"] = start_delay_ms()
+    parts = build_app(AppOptions(source=args.video, language="ne", gallery=Path(args.gallery)),
+                      start_delay_ms=rec["start_delay_ms"])
     rec["t_built"] = time.monotonic()
     rec["problems"] = [p.key for p in parts.problems]
     app, window = parts.app, parts.window

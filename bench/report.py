@@ -30,8 +30,10 @@ def _num(value: float) -> str:
 
 def markdown(result: dict) -> str:
     m = result.get("machine", {})
+    mixed = any((s.get("run") or {}).get("when", result["when"]) != result["when"] for s in result["sections"])
     out = [
-        f"Recorded {result['when']} with `{result['command']}` ({result['seconds']:.0f} s) on "
+        f"{'Latest run' if mixed else 'Recorded'} {result['when']} with `{result['command']}` "
+        f"({result['seconds']:.0f} s) on "
         f"{m.get('cpu', m.get('machine', '?'))}, {m.get('cpus', '?')} CPUs, load average "
         f"{m.get('load_avg_1m', '?')} at the start; Python {m.get('python', '?')}.",
         f"Clear-note frames: {result.get('clear_note') or 'none'}.",
@@ -48,6 +50,11 @@ def markdown(result: dict) -> str:
                        f"| {'yes' if c['met'] else '**no**: ' + c['why_missed']} |")
     for sec in result["sections"]:
         out += ["", f"### {sec['key']}. {sec['title']} ({sec['status']})", ""]
+        run = sec.get("run") or {}
+        if run.get("when") and run["when"] != result["when"]:  # a section kept from an earlier run
+            rm = run.get("machine") or {}
+            out += [f"*Measured in an earlier run: {run['when']} with `{run.get('command')}`, load average "
+                    f"{rm.get('load_avg_1m', '?')} at its start. Its ratios are of figures from that run only.*", ""]
         out += [f"- {n}" for n in sec["notes"]]
         if sec["figures"]:
             out += ["", "| Figure | Value |", "|---|---|"]

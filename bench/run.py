@@ -2,10 +2,13 @@
 
     python bench/run.py            # full run (several minutes: VGG19 is timed 400 times)
     python bench/run.py --quick    # fewer iterations, for a smoke test
-    python bench/run.py --only 2,3 # some sections
+    python bench/run.py --only 2,3 # some sections (results.json then holds only these)
+    python bench/run.py --only 1 --merge   # re-measure section 1; the other sections stay as recorded
 
 Each section degrades to "skipped: why" when a piece it needs is missing, so the run always
-completes. Figures come from one run; compare the ratios, not absolute times across runs.
+completes. Every ratio a section prints is of figures it measured side by side in that one run;
+each section records the command and time it was measured with, so a merged results.json never
+passes off figures of different runs as one. Compare the ratios, not absolute times across runs.
 """
 from __future__ import annotations
 
@@ -44,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", action="store_true",
                         help="use synthetic notes and gallery even when the shared photos exist")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
+    parser.add_argument("--merge", action="store_true",
+                        help="replace only the sections run now in an existing --out file")
     args = parser.parse_args(argv)
     wanted = {s.strip() for s in args.only.split(",") if s.strip()}
     unknown = wanted - set(SECTIONS)
@@ -65,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     pipeline, why = None, ""
     workdir = tempfile.TemporaryDirectory(prefix="ncr-bench-")  # stand-in galleries live here
     tmp = Path(workdir.name)
-    if wanted & {"2", "4", "5", "6"}:
+    if wanted & {"1", "2", "4", "5", "6"}:
         try:
             synthetic = note is not None and note.ref_id is None
             pipeline = load_pipeline(tmp=tmp, synthetic=synthetic)
@@ -80,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         return Section(key, title).skip(f"recognizer not available: {why}")
 
     plan = [
-        ("1", "Inference per frame", lambda: run_inference(args.quick, frame)),
+        ("1", "Inference per frame",
+         lambda: run_inference(args.quick, frame, pipeline.recognizer if pipeline else None)),
         ("2", "Verification per frame and press-to-decision",
          lambda: run_verification(args.quick, pipeline, note) if pipeline else skipped("2", "Verification")),
         ("3", "Decision to sound", lambda: run_sound(args.quick)),
@@ -107,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         if profile:
             print(f"\n== {sec.key}. Profile of one scan (top entries by cumulative time)")
             print("\n".join("   " + line for line in profile))
-    result = dict(
+    run = dict(
         command="python bench/run.py" + (" --quick" if args.quick else "")
         + (" --synthetic" if args.synthetic else "")
         + ("" if wanted == set(SECTIONS) else f" --only {','.join(sorted(wanted))}"),
@@ -115,13 +121,27 @@ def main(argv: list[str] | None = None) -> int:
         seconds=round(time.monotonic() - started, 1),
         machine=machine_info(),
         clear_note=note.source if note else None,
-        sections=[s.as_dict() for s in sections],
     )
+    result = merge(json.loads(args.out.read_text()) if args.merge and args.out.is_file() else None,
+                   run, [s.as_dict() for s in sections])
     workdir.cleanup()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-    print(f"\nwrote {os.path.relpath(args.out, Path.cwd())} in {result['seconds']:.0f} s", flush=True)
+    print(f"\nwrote {os.path.relpath(args.out, Path.cwd())} in {run['seconds']:.0f} s", flush=True)
     return 0
+
+
+def merge(previous: dict | None, run: dict, sections: list[dict]) -> dict:
+    """The results file: this run's sections, each stamped with the run that measured it, over
+    (with ``previous``) the sections of earlier runs that were not run again."""
+    stamp = {k: run[k] for k in ("command", "when", "machine", "clear_note")}
+    fresh = [dict(s, run=stamp) for s in sections]
+    if previous is None:
+        return dict(run, sections=fresh)
+    again = {s["key"] for s in fresh}
+    older = [dict(s, run=s.get("run") or {k: previous.get(k) for k in stamp})
+             for s in previous.get("sections", []) if s["key"] not in again]
+    return dict(run, sections=sorted(older + fresh, key=lambda s: s["key"]))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@
 Qt is imported only to start the window, so replay and classify run on machines without it.
 Without a display the app falls back to terminal mode (``desktop_app.console``).
 
-Exit codes: 0 ok; 2 bad usage, or no input could be read; 1 any other failure.
+Exit codes: 0 ok (inputs that could not be read are named and counted as skipped); 2 bad usage,
+or nothing could be read; 1 any other failure.
 """
 from __future__ import annotations
 
@@ -75,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "the given hold times (or letting the kiosk trigger decide with --auto), and "
                     "reports every announcement. Times are seconds of video time.",
         epilog="HOLDS: lines 'start,end' (seconds; a third column with the note's value is used as "
-               "labels). LABELS: lines 'start,end,value' (value 5..1000 or none).",
+               "labels). LABELS: lines 'start,end,value' (value 5..1000 or none). Exit status 2 when the "
+               "video, folder or a CSV cannot be read (the message names it and why).",
     )
     rp.add_argument("video", type=Path, help="video file, or a folder of images (each shown 2 s)")
     how = rp.add_mutually_exclusive_group(required=True)
@@ -96,8 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Runs the single-frame path (the same decision thresholds as the app) on photos. "
                     "Folders are searched recursively; a folder named by a denomination (100, 500, ...) "
                     "or 'none'/'foreign' labels the images in it.",
+        epilog="Files and folders that cannot be read are named on stderr and counted as skipped; the "
+               "exit status is 0 if at least one image was classified, 2 if none could be read.",
     )
-    cp.add_argument("paths", nargs="+", type=Path, metavar="IMAGE_OR_FOLDER")
+    cp.add_argument("paths", nargs="+", type=Path, metavar="IMAGE_OR_FOLDER",
+                    help="photos, or folders of photos (searched recursively)")
     cp.add_argument("--labels", type=Path, help="CSV of path,value overriding folder names")
     cp.add_argument("--report", type=Path, metavar="OUT",
                     help="write classify.json, classify.csv, confusion.png, thresholds.png, report.txt "
@@ -190,8 +195,8 @@ def _recognizer(args):
     return recognizer
 
 
-def _read_spans(reader, path: Path, what: str):
-    from desktop_app.testers.reports import ReportInputError
+def _read_table(reader, path: Path, what: str):
+    from desktop_app.testers.reading import ReportInputError
 
     try:
         return reader(path)
@@ -199,37 +204,60 @@ def _read_spans(reader, path: Path, what: str):
         raise CliError(f"{what}: {exc}", EXIT_USAGE) from None
 
 
+def progress_bar(total: int | None, label: str, quiet: bool):
+    """A tqdm bar on stderr, drawn only on an interactive terminal: in a log or a pipe it is
+    noise, and stdout (the ``--jsonl`` stream) must stay clean."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, file=sys.stderr, unit="frame" if label == "replay" else "image",
+                disable=True if quiet else not _isatty(sys.stderr), dynamic_ncols=True, leave=False)
+
+
+def _isatty(stream) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def say(bar, text: str, stream=None) -> None:
+    """Prints a line (a result, an error) without tearing the progress bar."""
+    bar.write(text, file=stream if stream is not None else sys.stderr)
+
+
 # --- replay -----------------------------------------------------------------------------------
 def cmd_replay(args) -> int:
     from desktop_app.sources.frames import ImageFolderSource, SourceError, VideoSource
     from desktop_app.voice.phrases import PhraseCatalogue
-    from desktop_app.testers.progress import Progress
+    from desktop_app.testers.reading import read_holds, read_labels
     from desktop_app.testers.replay import ReplayError, replay, write_report
-    from desktop_app.testers.reports import read_holds, read_labels
 
     if args.interval <= 0:
         raise CliError(f"--interval must be positive, got {args.interval}", EXIT_USAGE)
-    holds = _read_spans(read_holds, args.holds, "holds") if args.holds else None
-    labels = _read_spans(read_labels, args.labels, "labels") if args.labels else None
+    holds = _read_table(read_holds, args.holds, "holds") if args.holds else None
+    labels = _read_table(read_labels, args.labels, "labels") if args.labels else None
     if labels is None and holds and all(h.label is not None for h in holds):
         labels = holds  # a holds file with a value column labels itself
     try:
         source = ImageFolderSource(args.video) if args.video.is_dir() else VideoSource(args.video)
     except SourceError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    except OSError as exc:  # e.g. a folder of images that may not be listed
+        raise CliError(f"cannot read {args.video}: {exc.strerror or exc}", EXIT_USAGE) from None
     recognizer = _recognizer(args)
     catalogue = PhraseCatalogue.load()
-    progress = Progress(source.frame_count, "replay", enabled=False if args.quiet else None)
+    progress = progress_bar(source.frame_count, "replay", args.quiet)
 
     def on_message(message, t) -> None:
-        if progress.enabled:  # at a terminal, show what is said as it happens; the table follows
-            progress.message(f"{t:8.2f} s  {message.text}", sys.stdout)
+        if not progress.disable:  # at a terminal, show what is said as it happens; the table follows
+            say(progress, f"{t:8.2f} s  {message.text}", sys.stdout)
+
+    def on_frame(n: int, t: float) -> None:
+        progress.update(n - progress.n)
+        progress.set_postfix_str(f"{t:.1f} s", refresh=False)
 
     try:
         with progress:
             result = replay(source, recognizer, catalogue=catalogue, holds=holds, auto=args.auto, labels=labels,
                             interval=args.interval, language=args.language or "ne",
-                            on_frame=lambda n, t: progress.update(n, f"{t:.1f} s"), on_message=on_message)
+                            on_frame=on_frame, on_message=on_message)
     except ReplayError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     finally:
@@ -248,7 +276,7 @@ def cmd_replay(args) -> int:
 
 
 def replay_text(result, skipped=()) -> str:
-    from desktop_app.testers.reports import confusion_text, summary_text, text_table
+    from desktop_app.testers.writing import confusion_text, summary_text, text_table
 
     lines = [
         f"Replay of {result.video}: {result.duration:.1f} s at {result.fps:g} fps, "
@@ -291,41 +319,35 @@ def replay_text(result, skipped=()) -> str:
 
 # --- classify ---------------------------------------------------------------------------------
 def cmd_classify(args) -> int:
-    from desktop_app.testers.classify import classify, collect_images, read_label_file, write_report
-    from desktop_app.testers.progress import Progress
-    from desktop_app.testers.reports import ReportInputError
+    from desktop_app.testers.classify import classify, collect_images, write_report
+    from desktop_app.testers.reading import read_label_file
 
-    try:
-        labels = read_label_file(args.labels) if args.labels else None
-    except ReportInputError as exc:
-        raise CliError(f"labels: {exc}", EXIT_USAGE) from None
-    items, missing = collect_images(args.paths, labels)
-    for m in missing:
-        print(f"error: {m['path']}: {m['error']}", file=sys.stderr)
+    labels = _read_table(read_label_file, args.labels, "labels") if args.labels else None
+    items, unusable = collect_images(args.paths, labels)
+    for m in unusable:
+        print(f"error: {m['path']}: {m['error']}; skipped", file=sys.stderr)
     if not items:
-        raise CliError("no images to classify" + (" (all inputs missing)" if missing else ""), EXIT_USAGE)
+        raise CliError("no images to classify" + (" (no input could be read)" if unusable else ""), EXIT_USAGE)
     recognizer = _recognizer(args)
-    progress = Progress(len(items), "classify", enabled=False if args.quiet else None)
-    done = {"n": 0}
+    progress = progress_bar(len(items), "classify", args.quiet)
 
     def on_result(r) -> None:
-        done["n"] += 1
-        progress.update(done["n"], Path(r.path).name)
+        progress.update()
+        progress.set_postfix_str(Path(r.path).name, refresh=False)
         if args.jsonl:
             sys.stdout.write(json.dumps(r.jsonl(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
         elif not args.quiet:
             mark = {"right": "ok", "wrong": "WRONG"}.get(r.outcome or "", r.outcome or "")
-            progress.message(f"{r.decision:>7}  {mark:6} {r.path}", sys.stdout)
+            say(progress, f"{r.decision:>7}  {mark:6} {r.path}", sys.stdout)
 
     def on_skip(s) -> None:
-        done["n"] += 1
-        progress.update(done["n"])
-        progress.message(f"error: {s['path']}: {s['error']}; skipped")
+        progress.update()
+        say(progress, f"error: {s['path']}: {s['error']}; skipped")
 
     with progress:
         result = classify(items, recognizer, on_result=on_result, on_skip=on_skip)
-    result.skipped = missing + result.skipped
+    result.skipped = unusable + result.skipped
     result.summary["skipped"] = len(result.skipped)
     text = classify_text(result)
     if not args.quiet:
@@ -340,7 +362,7 @@ def cmd_classify(args) -> int:
 
 
 def classify_text(result) -> str:
-    from desktop_app.testers.reports import confusion_text, percent, summary_text, text_table
+    from desktop_app.testers.writing import confusion_text, percent, summary_text, text_table
 
     s = result.summary
     lines = [f"Classified {len(result.results)} image(s); {len(result.skipped)} skipped."]

@@ -1,4 +1,5 @@
 """The command line as other tools and testers use it: a real subprocess each time."""
+import io
 import json
 import os
 import subprocess
@@ -131,3 +132,72 @@ def test_no_display_falls_back_to_the_terminal(tmp_path, models):
     said = PhraseCatalogue.load().text("display.missing", "en")
     assert said in done.stdout  # said, and printed: the terminal is the screen
     assert "missing.mp4" in done.stdout
+
+
+def _refuse_listing(monkeypatch, folder: Path) -> None:
+    """Root reads any folder, so 'Permission denied' is simulated where folders are listed."""
+    real_scandir, real_iterdir = os.scandir, Path.iterdir
+
+    def scandir(path="."):
+        if os.fspath(path) == os.fspath(folder):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    def iterdir(self):
+        if self == folder:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_iterdir(self)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+
+
+def test_classify_names_an_unreadable_sub_folder_and_counts_it(photos, models, monkeypatch, capsys):
+    _refuse_listing(monkeypatch, photos / "500")
+    assert main(["classify", str(photos), *map(str, models)]) == 0  # the 100 was still classified
+    out, err = capsys.readouterr()
+    assert f"error: {photos / '500'}: cannot read folder (Permission denied); skipped" in err
+    assert "Classified 1 image(s); 1 skipped." in out and f"skipped {photos / '500'}: cannot read folder" in out
+
+
+def test_classify_with_nothing_readable_fails_with_the_cause(photos, models, monkeypatch, capsys):
+    _refuse_listing(monkeypatch, photos)
+    assert main(["classify", str(photos), *map(str, models)]) == 2
+    err = capsys.readouterr().err
+    assert f"{photos}: cannot read folder (Permission denied)" in err
+    assert "no images to classify (no input could be read)" in err
+
+
+def test_replay_of_an_unreadable_folder_says_so_without_a_traceback(tmp_path, models, monkeypatch, capsys):
+    (tmp_path / "frames").mkdir()
+    (tmp_path / "holds.csv").write_text("0,1\n")
+    _refuse_listing(monkeypatch, tmp_path / "frames")
+    code = main(["replay", str(tmp_path / "frames"), "--holds", str(tmp_path / "holds.csv"), *map(str, models)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert f"error: cannot read {tmp_path / 'frames'}: Permission denied" in err
+    # A file where a folder or video is expected, and a dangling link, are refused just as plainly.
+    (tmp_path / "notes.txt").write_text("not a video")
+    (tmp_path / "link.avi").symlink_to(tmp_path / "gone.avi")
+    for bad in (tmp_path / "notes.txt", tmp_path / "link.avi"):
+        assert main(["replay", str(bad), "--holds", str(tmp_path / "holds.csv"), *map(str, models)]) == 2
+        assert str(bad) in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_is_drawn_on_a_terminal_and_never_on_stdout(photos, models, monkeypatch, capsys):
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["classify", str(photos), "--jsonl", *map(str, models)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]  # stdout: JSON only
+    assert len(rows) == 2
+    drawn = terminal.getvalue()
+    assert "classify:" in drawn and "\r" in drawn and "3/3" in drawn  # tqdm's bar (2 photos + 1 corrupt), on stderr
+    assert f"error: {photos / '500' / 'corrupt.jpg'}" in drawn  # messages still get through
+    terminal.truncate(0)
+    assert main(["classify", str(photos), "--jsonl", "--quiet", *map(str, models)]) == 0
+    assert "\r" not in terminal.getvalue()  # --quiet: no bar

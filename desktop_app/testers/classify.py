@@ -4,14 +4,13 @@ Every image goes through ``Recognizer.evaluate`` and ``decision.decide_still``, 
 (and thresholds) the app uses for one frame. The verifier's raw numbers are kept per image so
 the acceptance rule (``verifier.accepts``: enough inliers, enough denomination-specific score,
 and a margin over the runner-up) can be recomputed for other thresholds without matching again,
-which is what the threshold sweep does. The verifier keeps ``runner_up_score`` exact for margins
-up to ``strong_margin``, so the sweep's margins stay within that.
+which is what the threshold sweep (``testers.sweep``) does.
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -19,11 +18,12 @@ from typing import Callable, Iterable, Sequence
 import cv2
 
 from desktop_app.scanning.decision import decide_still
-from desktop_app.recognition.evidence import DENOMINATIONS
 from desktop_app.sources.frames import IMAGE_SUFFIXES
-from desktop_app.testers.reports import (
-    NONE_LABEL, ReportInputError, Scored, normalise_label, outcome, summarise, write_csv, write_json, write_text,
-)
+from desktop_app.testers.charts import confusion_png, tradeoff_png
+from desktop_app.testers.reading import NONE_LABEL, ReportInputError, normalise_label
+from desktop_app.testers.scoring import Scored, outcome, summarise
+from desktop_app.testers.sweep import accepted_at, sweep
+from desktop_app.testers.writing import write_csv, write_json, write_png, write_text
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,6 @@ log = logging.getLogger(__name__)
 # Folder names that mean "no Nepali note here": foreign notes and empty scenes must never be
 # announced, so they are scored like "none".
 NEGATIVE_FOLDERS = {"none", "empty", "negative", "negatives", "foreign", "not_nepali", "not-nepali", "background"}
-SWEEP_INLIERS = (6, 8, 10, 12, 15, 20, 25, 30, 40, 50)  # 6: the verifier's own noise floor
-SWEEP_MARGINS = (1.0, 1.25, 1.5, 2.0, 3.0)  # at most strong_margin (see the module doc)
 
 
 @dataclass(frozen=True)
@@ -95,49 +93,23 @@ def folder_label(name: str) -> str | None:
         return None
 
 
-def read_label_file(path: str | Path) -> dict[str, str]:
-    """``path,label`` per line (a header is allowed). Paths may be full, relative or bare names."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportInputError(f"cannot read {path}: {exc}") from exc
-    labels: dict[str, str] = {}
-    header_allowed = True
-    for number, row in enumerate(csv.reader(text.splitlines()), start=1):
-        if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
-            continue
-        if len(row) < 2:
-            raise ReportInputError(f"{path}, line {number}: expected 'path,label', got {','.join(row)!r}")
-        first, header_allowed = header_allowed, False
-        if first and not any(c.isdigit() for c in row[1]):
-            try:
-                normalise_label(row[1])
-            except ValueError:
-                continue  # a header such as "path,label"
-        try:
-            labels[row[0].strip()] = normalise_label(row[1])
-        except ValueError as exc:
-            raise ReportInputError(f"{path}, line {number}: {exc}") from None
-    return labels
-
-
 def collect_images(paths: Sequence[str | Path], labels: dict[str, str] | None = None
                    ) -> tuple[list[ImageItem], list[dict]]:
     """Files as given, folders searched recursively for images, in a stable order.
 
     Truth comes from the labels file when it names the image (by the path as given, or its file
     name), else from the nearest folder named by a denomination (or a negative folder name).
-    Returns the items and the inputs that do not exist.
+    Returns the items and the inputs that could not be used ({"path", "error"}): paths that do
+    not exist, and folders (given or found inside one) that cannot be listed, so a tester learns
+    that some photos were never looked at.
     """
     items: list[ImageItem] = []
-    missing: list[dict] = []
+    problems: list[dict] = []
     seen: set[Path] = set()
     for given in paths:
         root = Path(given)
         if root.is_dir():
-            files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-            for file in files:
+            for file in _image_files(root, problems):
                 truth = None
                 for folder in [file.parent, *file.parent.parents]:
                     truth = folder_label(folder.name)
@@ -146,9 +118,24 @@ def collect_images(paths: Sequence[str | Path], labels: dict[str, str] | None = 
                 _add(items, seen, file, truth, labels)
         elif root.is_file():
             _add(items, seen, root, folder_label(root.parent.name), labels)
+        elif root.is_symlink():
+            problems.append({"path": str(root), "error": "a link to something that does not exist"})
         else:
-            missing.append({"path": str(root), "error": "no such file or folder"})
-    return items, missing
+            problems.append({"path": str(root), "error": "no such file or folder"})
+    return items, problems
+
+
+def _image_files(root: Path, problems: list[dict]) -> list[Path]:
+    """Image files under ``root``; every folder that cannot be listed is added to ``problems``
+    (``Path.rglob`` would pass over it without a word)."""
+    def unreadable(exc: OSError) -> None:
+        problems.append({"path": str(exc.filename or root),
+                         "error": f"cannot read folder ({exc.strerror or exc})"})
+
+    files = []
+    for folder, _dirs, names in os.walk(root, onerror=unreadable):
+        files += [Path(folder, n) for n in names if Path(n).suffix.lower() in IMAGE_SUFFIXES]
+    return sorted(files)
 
 
 def _add(items, seen, file: Path, truth: str | None, labels: dict[str, str] | None) -> None:
@@ -162,16 +149,18 @@ def _add(items, seen, file: Path, truth: str | None, labels: dict[str, str] | No
 
 
 def read_image(path: Path):
-    """The image as BGR, or None. Reads bytes first so non-ASCII paths work everywhere."""
+    """The image as BGR, or the reason it cannot be had. Reads bytes first so non-ASCII paths
+    work everywhere."""
     import numpy as np
 
     try:
         data = np.frombuffer(path.read_bytes(), np.uint8)
-    except OSError:
-        return None
-    if data.size == 0:
-        return None
-    return cv2.imdecode(data, cv2.IMREAD_COLOR)
+    except OSError as exc:
+        return None, f"cannot read image ({exc.strerror or exc})"
+    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    if image is None or image.size == 0:
+        return None, "cannot read image (corrupt, empty or not an image)"
+    return image, None
 
 
 def classify_image(recognizer, image, path: str, truth: str | None, th: Thresholds = DEFAULT) -> ImageResult:
@@ -201,9 +190,9 @@ def classify(
         raise ReportInputError("the reference gallery is not loaded, so no note can be named")
     result = ClassifyResult(thresholds=thresholds)
     for item in items:
-        image = read_image(item.path)
-        if image is None or image.size == 0:
-            skipped = {"path": str(item.path), "error": "cannot read image (corrupt, empty or not an image)"}
+        image, error = read_image(item.path)
+        if image is None:
+            skipped = {"path": str(item.path), "error": error}
             result.skipped.append(skipped)
             if on_skip is not None:
                 on_skip(skipped)
@@ -225,35 +214,6 @@ def classify(
     return result
 
 
-def accepted_at(r: ImageResult, min_inliers: int, min_margin: float, th: Thresholds = DEFAULT) -> bool:
-    """The verifier's own acceptance rule (``verifier.accepts``), on the stored numbers."""
-    from desktop_app.recognition.verifier import accepts
-
-    varied = dataclasses.replace(th, min_inliers=min_inliers, min_margin=min_margin)
-    return r.candidate is not None and accepts(r.inliers, r.score, r.runner_up_score, varied)
-
-
-def sweep(results: Sequence[ImageResult], th: Thresholds = DEFAULT,
-          inliers: Sequence[int] = SWEEP_INLIERS, margins: Sequence[float] = SWEEP_MARGINS) -> list[dict]:
-    """Coverage and wrong announcements for a grid of (min_inliers, min_margin)."""
-    labelled = [r for r in results if r.truth is not None]
-    notes = [r for r in labelled if r.truth in DENOMINATIONS]
-    points = []
-    for margin in sorted(set(margins) | {th.min_margin}):
-        for mi in sorted(set(inliers) | {th.min_inliers}):
-            spoken = [r for r in labelled if accepted_at(r, mi, margin, th)]
-            wrong = sum(1 for r in spoken if r.candidate != r.truth)
-            right = sum(1 for r in spoken if r.candidate == r.truth)
-            points.append({
-                "min_inliers": mi, "min_margin": margin, "spoken": len(spoken), "right": right, "wrong": wrong,
-                "coverage": round(sum(1 for r in notes if accepted_at(r, mi, margin, th)) / len(notes), 4)
-                if notes else None,
-                "wrong_rate": round(wrong / len(labelled), 4) if labelled else None,
-                "shipped": mi == th.min_inliers and margin == th.min_margin,
-            })
-    return points
-
-
 CSV_COLUMNS = ("path", "truth", "decision", "outcome", "side", "confidence", "score", "candidate", "inliers",
                "runner_up", "runner_up_score", "accepted", "presence", "keypoints", "hint", "reason")
 
@@ -269,8 +229,6 @@ def report_paths(out: str | Path) -> dict[str, Path]:
 
 
 def write_report(result: ClassifyResult, out: str | Path, text: str) -> dict[str, Path]:
-    from desktop_app.testers.reports import confusion_png, tradeoff_png, write_png
-
     paths = report_paths(out)
     write_json(paths["json"], result.to_dict())
     write_csv(paths["csv"], [dataclasses.asdict(r) for r in result.results], CSV_COLUMNS)

@@ -21,7 +21,9 @@ from desktop_app.timing import EVAL_INTERVAL, TICK_INTERVAL
 from desktop_app.scanning.decision import is_strong
 from desktop_app.recognition.evidence import DENOMINATIONS, FrameEvidence
 from desktop_app.voice.phrases import LANGUAGES
-from desktop_app.testers.reports import Scored, Span, hold_truth, outcome, stats, summarise, write_csv, write_json, write_text
+from desktop_app.testers.reading import Span
+from desktop_app.testers.scoring import Scored, hold_truth, outcome, stats, summarise
+from desktop_app.testers.writing import write_csv, write_json, write_text
 from desktop_app.scanning.session import ScanEvent
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 

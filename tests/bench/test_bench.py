@@ -170,7 +170,8 @@ def test_report_renders_results_between_markers(tmp_path):
     assert text.startswith("intro\n") and text.endswith("outro\n") and "old" not in text and "too big" in text
 
 
-def test_timed_scan_can_evaluate_the_pre_press_frame_first_like_the_worker():
+def test_timed_scan_can_evaluate_the_pre_press_frame_first_like_the_old_worker():
+    # The comparison row of section 2: RecognitionWorker used to do this; it now skips such frames.
     from desktop_app.recognition.thresholds import DEFAULT
 
     clock_frames = [np.zeros((4, 4, 3), np.uint8)]
@@ -180,3 +181,45 @@ def test_timed_scan_can_evaluate_the_pre_press_frame_first_like_the_worker():
     result = timed_scan(rec, camera, DEFAULT, stale_first=True)
     assert result.label == "500"
     assert result.frames == 3  # the stale frame's evidence is ignored, two fresh ones decide
+
+
+def test_interleaved_calls_alternate_blocks():
+    from bench.inference import interleaved_calls
+
+    order = []
+    times = interleaved_calls({"a": lambda: order.append("a"), "b": lambda: order.append("b")},
+                              {"a": 4, "b": 2}, rounds=2)
+    assert len(times["a"]) == 4 and len(times["b"]) == 2
+    assert order[6:] == ["a", "a", "b", "a", "a", "b"]  # after 3 warm-ups each: a block of each per round
+
+
+def test_vgg19_on_a_whole_frame_resizes_and_runs(tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    from bench.inference import vgg19_frame_call
+
+    path = build_vgg19(tmp_path, input_size=16, layers=(4, "M"), classifier=(3,))
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    (logits,) = vgg19_frame_call(session, np.zeros((48, 64, 3), np.uint8), size=16)()
+    assert logits.shape == (1, 3) and np.all(np.isfinite(logits))
+
+
+def test_merge_keeps_each_sections_own_run_and_the_report_says_so():
+    from bench.report import markdown
+    from bench.run import merge
+
+    def run(when):
+        return dict(command=f"python bench/run.py ({when})", when=when, seconds=1.0, machine={"cpus": 2},
+                    clear_note="synthetic")
+
+    def sec(key):
+        return Section(key, f"section {key}", figures={"x": 1.0}).as_dict()
+
+    first = merge(None, run("monday"), [sec("1"), sec("2")])
+    assert [s["run"]["when"] for s in first["sections"]] == ["monday", "monday"]
+    second = merge(first, run("tuesday"), [sec("1")])
+    assert second["when"] == "tuesday"
+    assert [(s["key"], s["run"]["when"]) for s in second["sections"]] == [("1", "tuesday"), ("2", "monday")]
+    text = markdown(second)
+    assert text.startswith("Latest run tuesday")
+    assert text.count("Measured in an earlier run") == 1 and "monday with `python bench/run.py (monday)`" in text
+    assert "Measured in an earlier run" not in markdown(first) and markdown(first).startswith("Recorded monday")

@@ -3,10 +3,9 @@ import cv2
 import numpy as np
 import pytest
 
-from desktop_app.testers.classify import (
-    ImageResult, accepted_at, classify, collect_images, folder_label, read_label_file, sweep, write_report,
-)
-from desktop_app.testers.reports import ReportInputError
+from desktop_app.testers.classify import ImageResult, classify, collect_images, folder_label, write_report
+from desktop_app.testers.reading import ReportInputError, read_label_file
+from desktop_app.testers.sweep import accepted_at, sweep
 from desktop_app.recognition.thresholds import DEFAULT
 
 # Perspective-warped placements of a 600x280 note in a 640x480 scene (TL, TR, BR, BL).
@@ -136,3 +135,39 @@ def test_sweep_recomputes_acceptance_from_the_stored_numbers():
     assert points[(8, 1.25)]["coverage"] == 1.0 and points[(8, 1.25)]["wrong_rate"] == 0.25
     assert (points[(12, 1.5)]["spoken"], points[(12, 1.5)]["wrong"]) == (1, 0)
     assert points[(12, 1.5)]["coverage"] == round(1 / 3, 4) and points[(12, 1.5)]["shipped"]
+
+
+def test_unreadable_sub_folders_are_named_not_passed_over(tree, tmp_path, monkeypatch):
+    """Root ignores file permissions, so the refusal is simulated where os.walk lists a folder."""
+    import os
+
+    real_scandir = os.scandir
+    locked = tree / "500"
+
+    def scandir(path="."):
+        if os.fspath(path) == os.fspath(locked):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    items, problems = collect_images([tree])
+    assert problems == [{"path": str(locked), "error": "cannot read folder (Permission denied)"}]
+    assert all(i.path.parent != locked for i in items) and len(items) == 5
+    # A broken link given as input is named as such; one inside a folder is an unreadable image.
+    (tmp_path / "gone.jpg").symlink_to(tmp_path / "nowhere.jpg")
+    items, problems = collect_images([tmp_path / "gone.jpg"])
+    assert items == [] and problems == [{"path": str(tmp_path / "gone.jpg"),
+                                         "error": "a link to something that does not exist"}]
+    (tmp_path / "100").mkdir()
+    (tmp_path / "100" / "gone.jpg").symlink_to(tmp_path / "nowhere.jpg")
+    items, problems = collect_images([tmp_path / "100"])
+    assert problems == [] and [i.path.name for i in items] == ["gone.jpg"]
+
+
+def test_an_image_that_cannot_be_opened_says_why(tmp_path):
+    from desktop_app.testers.classify import read_image
+
+    image, error = read_image(tmp_path / "missing.jpg")
+    assert image is None and error == "cannot read image (No such file or directory)"
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    assert read_image(tmp_path / "empty.jpg") == (None, "cannot read image (corrupt, empty or not an image)")

@@ -14,7 +14,7 @@ from desktop_app.recognition.evidence import FrameEvidence, ModelOutput, Quality
 from desktop_app.sources.frames import VideoSource
 from desktop_app.voice.phrases import PhraseCatalogue
 from desktop_app.testers.replay import ReplayError, replay, report_paths, timeline_rows, write_report
-from desktop_app.testers.reports import Span
+from desktop_app.testers.reading import Span
 from desktop_app.recognition.thresholds import DEFAULT
 from tests.builders.video import write_video as write_clip
 
