@@ -35,7 +35,7 @@ def test_every_photo_has_condition_labels(photos):
     from collections import Counter
     counts = Counter(label for p in photos for label in p.conditions)
     assert all(p.conditions for p in photos)
-    assert counts == {"flat": 48, "dim": 33, "folded": 16, "partial": 8, "hand-held": 4}
+    assert counts == {"flat": 28, "dim": 57, "folded": 36, "partial": 8, "hand-held": 4}
     # a note lying flat and whole is neither folded nor partial
     assert not [p.file for p in photos if "flat" in p.conditions
                 and {"folded", "partial"} & set(p.conditions)]
