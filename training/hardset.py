@@ -84,7 +84,10 @@ def scene(rng: np.random.Generator, shape=FRAME) -> np.ndarray:
     the model's training frames (training.synth's own clutter) never use; no scikit-image."""
     if rng.random() < 0.5:
         return synth.plain_surface(rng, shape)
-    return clutter_scene(int(rng.integers(2 ** 31)), (shape[1], shape[0]))
+    h, w = shape
+    # training.scenes draws at least 60 x 20 px of text: draw small panels larger, then shrink
+    big = clutter_scene(int(rng.integers(2 ** 31)), (max(w, 160), max(h, 120)))
+    return big if big.shape[:2] == (h, w) else cv2.resize(big, (w, h), interpolation=cv2.INTER_AREA)
 
 
 def place(rng: np.random.Generator, image: np.ndarray, alpha: np.ndarray, *, small: bool = False,

@@ -156,3 +156,11 @@ def test_negatives_are_text_rich_and_not_notes():
     r = hardset.receipt(rng(3))
     rows_with_ink = (cv2.cvtColor(r, cv2.COLOR_BGR2GRAY) < 120).any(axis=1).sum()
     assert rows_with_ink > 0.3 * r.shape[0] and r.shape[0] > 1.7 * r.shape[1]
+
+
+def test_every_negative_kind_renders_for_many_seeds():
+    for seed in range(40):
+        for kind in hardset.NEGATIVE_KINDS:
+            frame, quad = hardset.negative_frame(rng(seed), kind, ("perspective",))
+            assert frame.shape == (*hardset.FRAME, 3) and quad.shape == (4, 2)
+    assert hardset.scene(rng(1), (30, 40)).shape == (30, 40, 3)  # smaller than text needs
