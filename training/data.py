@@ -11,6 +11,8 @@ import cv2
 import numpy as np
 
 from desktop_app.paths import SHARED_DATA
+from training.conditions import CONDITIONS_CSV, load_conditions
+from training.outlines import OUTLINES_CSV, load_outlines
 
 NPR_DIR = SHARED_DATA / "npr-notes"
 FOREIGN_DIR = SHARED_DATA / "foreign-notes" / "inr"
@@ -23,7 +25,9 @@ class Item:
     side: str
     series: str  # "old" | "everest" | "n/a"
     kind: str  # "ref" | "photo"
-    corners: list | None  # hand-marked note polygon (photos only)
+    corners: list | None  # note polygon (photos only): hand-marked, or found (outline_method)
+    outline_method: str | None = None  # "hand" (MANIFEST), a training.outlines method, or None
+    conditions: tuple[str, ...] = ()  # photos: training/photo_conditions.csv labels
 
     @property
     def source(self) -> str:
@@ -48,17 +52,27 @@ def normalise_series(text: str) -> str:
     return "n/a"
 
 
-def load_manifest(root: Path = NPR_DIR) -> list[Item]:
+def load_manifest(root: Path = NPR_DIR, *, with_outlines: bool = True, outlines_csv: Path | None = None,
+                  conditions_csv: Path | None = None) -> list[Item]:
+    """Every image of the data set. Photos without hand-marked corners take the outline found
+    by training.outlines when it passed the by-eye check (``with_outlines``), and every photo
+    takes its condition labels from training/photo_conditions.csv."""
     path = root / "MANIFEST.csv"
     if not path.is_file():
         raise FileNotFoundError(f"manifest not found: {path}")
+    found = load_outlines(outlines_csv or OUTLINES_CSV) if with_outlines else {}
+    conditions = load_conditions(conditions_csv or CONDITIONS_CSV)
     items = []
-    with open(path, newline="") as fh:
+    with open(path, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
+            file = row["file"]
             corners = json.loads(row["note_corners"]) if row.get("note_corners") else None
-            items.append(Item(row["file"], row["denomination"], row["side"],
-                              normalise_series(row["series"]),
-                              "photo" if row["file"].startswith("photos/") else "ref", corners))
+            method = "hand" if corners else None
+            if corners is None and file in found and found[file][0] and found[file][2] == "ok":
+                corners, method = found[file][0], found[file][1]
+            items.append(Item(file, row["denomination"], row["side"], normalise_series(row["series"]),
+                              "photo" if file.startswith("photos/") else "ref", corners, method,
+                              conditions.get(file, ())))
     return items
 
 
@@ -70,19 +84,45 @@ def read_image(path: Path) -> np.ndarray:
     return img
 
 
+# Sources whose photos are burst shots taken within minutes (README.md): shot numbers are
+# timestamps, not a sequence, and the same physical note reappears across the whole burst.
+BURST_SOURCES = frozenset({"mmanishh"})
+
+
+def _group_key(item: Item) -> tuple:
+    return (item.source, item.denomination, item.side)
+
+
 def physical_groups(items: list[Item]) -> dict[str, str]:
-    """Photo id -> group id. Repeat shots of one physical note (same source, same
-    denomination and side, consecutive shot numbers) share a group."""
+    """Photo id -> group id (the group's first photo), the one rule for "same physical note".
+
+    - A burst source (``BURST_SOURCES``): every photo of one denomination and side is ONE
+      note. The README says two different Rs 100 notes appear, but the Rs 100 fronts all show
+      the same serial number and the backs carry none, so nothing visible tells them apart.
+    - Any other source: repeat shots (same source, denomination and side, consecutive shot
+      numbers) share a group."""
     photos = sorted((i for i in items if i.kind == "photo"),
-                    key=lambda i: (i.source, i.denomination, i.side, i.shot or 0))
+                    key=lambda i: (*_group_key(i), i.shot or 0, i.file))
     groups: dict[str, str] = {}
     prev = None
     for it in photos:
-        if (prev and prev.source == it.source and prev.denomination == it.denomination
-                and prev.side == it.side and it.shot is not None and prev.shot is not None
-                and it.shot - prev.shot == 1):
-            groups[it.file] = groups[prev.file]
-        else:
-            groups[it.file] = it.file
+        same_note = prev is not None and _group_key(prev) == _group_key(it) and (
+            it.source in BURST_SOURCES
+            or (it.shot is not None and prev.shot is not None and it.shot - prev.shot == 1))
+        groups[it.file] = groups[prev.file] if same_note else it.file
         prev = it
     return groups
+
+
+def covered_by_other_note(photo: Item, items: list[Item], groups: dict[str, str]) -> bool:
+    """Whether the photo's side has an image of a DIFFERENT physical note of the same
+    denomination and design (an old-series front does not cover an Everest front)."""
+    for it in items:
+        if it.file == photo.file or groups.get(it.file) == groups[photo.file]:
+            continue
+        if (it.denomination, it.side) != (photo.denomination, photo.side):
+            continue
+        if photo.side == "front" and it.series != photo.series:
+            continue
+        return True
+    return False
