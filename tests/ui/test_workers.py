@@ -102,6 +102,7 @@ def test_capture_restamps_frames_and_reports_end_once(qtbot, tmp_path):
     with qtbot.waitSignal(worker.ended, timeout=10000):
         worker.start()
     worker.stop()
+    worker.wait(2000)
     qtbot.waitUntil(lambda: len(ended) == 1)
     assert worker.frames == 12
     assert previews and previews[0].width() == 160
@@ -120,6 +121,7 @@ def test_previews_wait_until_the_ui_has_shown_the_last_one(qtbot, tmp_path):
     with qtbot.waitSignal(worker.ended, timeout=10000):
         worker.start()
     worker.stop()
+    worker.wait(2000)
     qtbot.wait(20)
     assert len(previews) == 1
     assert worker.frames == 20
@@ -136,6 +138,7 @@ def test_camera_loss_and_return_are_reported_once_each(qtbot):
         qtbot.waitUntil(lambda: "back" in events and worker.frames > 10, timeout=10000)
     finally:
         worker.stop()
+        worker.wait(2000)
     qtbot.wait(20)
     assert events == ["lost", "back"]  # eight empty reads, one report
     assert not worker.isRunning()
@@ -181,6 +184,7 @@ def test_recognition_follows_the_mode(qtbot):
         assert len(recognizer.calls) == 2
     finally:
         worker.stop()
+        worker.wait(2000)
 
 
 def test_recognition_failure_is_reported_once(qtbot):
@@ -196,6 +200,7 @@ def test_recognition_failure_is_reported_once(qtbot):
             qtbot.wait(260)
     finally:
         worker.stop()
+        worker.wait(2000)
     assert failures == ["model exploded"]
     assert len(worker.recognizer.calls) >= 2
 
