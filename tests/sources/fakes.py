@@ -53,6 +53,22 @@ class FakeCamera:
         self.closed_by = threading.current_thread()
 
 
+class FlakyCamera(FakeCamera):
+    """Goes away (read() gives None, state "lost") after ``ok_before`` frames and comes back after
+    ``gone_for`` reads, like an unplugged webcam plugged in again."""
+
+    def __init__(self, ok_before: int = 5, gone_for: int = 8, index: int = 0):
+        super().__init__(index)
+        self.ok_before, self.gone_for = ok_before, gone_for
+
+    def next_frame(self) -> Frame | None:
+        if self.ok_before < self.reads <= self.ok_before + self.gone_for:
+            self._state = "lost"
+            return None
+        self._state = "ok"
+        return self.frame()
+
+
 class StallingCamera(FakeCamera):
     """Gives ``good`` frames, then blocks in read() until ``release`` is set, then returns one
     more frame (a stale one, if the reader has moved on)."""

@@ -15,13 +15,16 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from desktop_app.paths import REPO_ROOT
 from desktop_app.ui import workers
 from tests.builders.video import write_video
-from tests.sources.fakes import ComingBack, FakeCamera, RaisingCamera, RaisingClip, StallingCamera
+from tests.sources.fakes import ComingBack, FakeCamera, FlakyCamera, RaisingCamera, RaisingClip, StallingCamera
+from tests.ui.conftest import NOTE, hold_space, release_space
 
 FRAME = 0.1  # "about a frame": 83 ms at the test videos' 12 fps
+NOTE_KEY = f"note.{NOTE}"
 
 
 def _fast_retries(window, factory) -> None:
@@ -247,3 +250,88 @@ def test_closing_with_a_stalled_camera_is_quick_and_clean(tmp_path):
     assert done.returncode == 0, done.stderr
     took = float(done.stdout.split("closed in ")[1].split()[0])
     assert took < 0.5  # one frame's wait for the capture thread, none for the stuck read
+
+
+def test_no_camera_is_said_and_the_app_stays_usable(qtbot, start_app, ui_assets):
+    chosen = []
+
+    def pick_file():
+        chosen.append(True)
+        return str(ui_assets.note_video)
+
+    run = start_app("63", ask_open_file=pick_file)  # no such camera
+    window = run.window
+    assert run.heard("camera.missing")
+    catalogue = window.announcer.catalogue
+    # The error and the way on (open a recording) arrive as one message, so neither cuts off the other.
+    said = f'{catalogue.text("camera.missing", "en")} {catalogue.text("video.offer", "en")}'
+    assert [p.text for p in run.posted if p.key == "camera.missing"] == [said]
+    assert window.source is None
+    assert window.status_label.text() == said
+    assert QApplication.focusWidget() in (window.open_button, None)
+
+    # Keys still work without a source.
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    assert run.heard("help")
+
+    # File > Open (Ctrl+O) opens a video, and scanning on it works like on a camera.
+    window.open_action.trigger()
+    assert chosen == [True]
+    assert run.heard("video.opened")
+    assert hold_space(qtbot, window, until=lambda: run.heard(NOTE_KEY))
+    release_space(window)
+
+
+def test_a_bad_video_file_is_reported(qtbot, start_app, ui_assets, tmp_path):
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"not a video at all")
+    run = start_app(str(ui_assets.empty_video), ask_open_file=lambda: str(broken))
+    run.window.open_video()
+    assert run.heard("video.error")
+    assert any(p.kind == "error" and "broken.mp4" in p.text for p in run.posted)
+    assert run.window.source is not None  # the old video keeps playing
+
+
+def test_camera_lost_mid_run_is_reported_once_and_comes_back(qtbot, start_app, ui_assets):
+    run = start_app(str(ui_assets.empty_video))
+    window = run.window
+    camera = FlakyCamera(ok_before=10, gone_for=40)
+    window.use_source(camera)
+    qtbot.waitUntil(lambda: bool(run.heard("camera.lost")), timeout=10000)
+    QTest.keyClick(window, Qt.Key.Key_Space)  # while it is away, Space says why nothing happens
+    assert len(run.heard("camera.lost")) == 2
+    assert not window.session.wants_frames
+    qtbot.waitUntil(lambda: bool(run.heard("camera.back")), timeout=10000)
+    shown = window.preview.frames_shown
+    qtbot.waitUntil(lambda: window.preview.frames_shown > shown + 3, timeout=10000)
+    assert len(run.heard("camera.lost")) == 2 and len(run.heard("camera.back")) == 1
+    assert [p.key for p in run.posted if p.key.startswith("camera.")] == ["camera.lost", "camera.lost", "camera.back"]
+
+
+def test_space_without_a_camera_says_so_again(qtbot, start_app):
+    run = start_app("63")
+    QTest.keyClick(run.window, Qt.Key.Key_Space)
+    qtbot.wait(300)
+    assert len(run.heard("camera.missing")) == 2
+    assert not run.heard("result.unsure") and not run.heard("result.none")
+
+
+def test_holding_space_without_a_camera_says_so_once_per_hold(qtbot, start_app):
+    # Seen under Xvfb: a 4 s hold whose autorepeat came as unflagged release/press pairs said
+    # "camera not found" 64 times. The session tracks the hold, so it is said once.
+    run = start_app("63")
+    started = len(run.heard("camera.missing"))
+    for x11_pairs in (False, True):
+        before = len(run.heard("camera.missing"))
+        held = [0]
+
+        def long_enough():
+            held[0] += 1
+            return held[0] > 45  # about 1.5 s of autorepeat
+
+        assert hold_space(qtbot, run.window, long_enough, x11_pairs=x11_pairs)
+        release_space(run.window)
+        qtbot.wait(200)
+        assert len(run.heard("camera.missing")) == before + 1
+    assert len(run.heard("camera.missing")) == started + 2
+    assert not run.heard("result.unsure") and not run.heard("result.none")

@@ -12,40 +12,12 @@ from desktop_app.recognition.evidence import FrameEvidence, Quality, Verificatio
 from desktop_app.sources.frames import Frame, VideoSource
 from desktop_app.ui.workers import OFF, PRESENCE, SCAN, CaptureWorker, LatestFrame, RecognitionWorker, to_qimage
 from tests.builders.video import write_video
-from tests.sources.fakes import RaisingCamera, StallingCamera
+from tests.sources.fakes import FlakyCamera, RaisingCamera, StallingCamera
 
 
 def _write_video(path, frames=12, size=(160, 120), fps=30.0):
     images = (np.full((size[1], size[0], 3), (i * 20) % 255, np.uint8) for i in range(frames))
     return write_video(path, images, fps)
-
-
-class FlakyCamera:
-    """A live source that drops out after ``ok_before`` frames and returns after ``gone_for`` reads."""
-
-    live = True
-    fps = 30.0
-    name = "flaky camera"
-
-    def __init__(self, ok_before=5, gone_for=8):
-        self.reads = 0
-        self.ok_before, self.gone_for = ok_before, gone_for
-        self._state = "ok"
-
-    @property
-    def state(self):
-        return self._state
-
-    def read(self):
-        self.reads += 1
-        if self.ok_before < self.reads <= self.ok_before + self.gone_for:
-            self._state = "lost"
-            return None
-        self._state = "ok"
-        return Frame(np.zeros((48, 64, 3), np.uint8), 0.0, self.reads)
-
-    def close(self):
-        pass
 
 
 class RecordingRecognizer:
