@@ -203,8 +203,12 @@ class ConsoleApp:
 
     # --- threads feeding the main loop -----------------------------------------------------
     def _read_lines(self) -> None:
-        for line in self._lines:
-            self.events.put(("line", line.rstrip("\r\n")))
+        try:
+            for line in self._lines:
+                self.events.put(("line", line.rstrip("\r\n")))
+        except Exception as exc:  # a keyboard that cannot be read is said, then it is the end of input
+            log.exception("reading the keyboard failed")
+            self.events.put(("input_failed", str(exc) or type(exc).__name__))
         self.events.put(("eof", None))
 
     def _source_state(self, state: str, detail: str = "") -> None:
@@ -230,6 +234,8 @@ class ConsoleApp:
                     self._on_source(*value)
                 elif kind == "audio":
                     self.announcer.audio_failed(value)
+                elif kind == "input_failed":
+                    self.announcer.error("console.input_failed", reason=value)
                 elif kind == "line":
                     self._pending.append(value)
                 elif kind == "eof" and not self.controller.kiosk:
