@@ -47,7 +47,7 @@ def main() -> int:
 
     from desktop_app.voice import speech as speech_mod
     from desktop_app.voice.announcer import Announcer
-    from desktop_app.ui import main_window as mw
+    from desktop_app.ui import preview as mw
     from desktop_app.ui import workers
 
     original_play = speech_mod.AudioOutput.play

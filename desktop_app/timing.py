@@ -20,3 +20,13 @@ KIOSK_SETTLE = 0.4  # a note must be present this long before the kiosk scans
 KIOSK_SCAN_LENGTH = 3.0  # the kiosk's "virtual hold" per note; a decision usually comes well before
 QUIT_CONFIRM = 5.0  # a second Escape within this time quits
 CAMERA_RETRY = 3.0  # how often a missing camera is looked for again
+# Capture and worker threads. A read() that has not returned after READ_STALL is a stalled
+# device: the window stops waiting for it (its thread finishes on its own) and says so; the
+# watchdog looks every STALL_CHECK. At shutdown the window waits at most CAPTURE_STOP_WAIT for a
+# capture thread (one frame; a stalled one is abandoned) and RECOGNITION_STOP_WAIT for the
+# recogniser, which never blocks on a device, only on a frame's worth of arithmetic.
+READ_STALL = 2.0
+STALL_CHECK = 0.25
+CAPTURE_STOP_WAIT = 0.2
+RECOGNITION_STOP_WAIT = 2.0
+IDLE_POLL = 0.05  # a capture loop with no frame (camera away) looks again after this

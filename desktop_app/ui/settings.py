@@ -24,6 +24,9 @@ DEFAULT_VOLUME = 0.8
 DEFAULT_RATE = 1.0
 VOLUME_RANGE = (MIN_VOLUME, MAX_VOLUME)
 RATE_RANGE = (MIN_RATE, MAX_RATE)
+# One press of + / - (or ] / [) changes volume (or speech rate) by this much.
+VOLUME_STEP = 0.1
+RATE_STEP = 0.1
 
 
 def _as_bool(value, default: bool) -> bool:

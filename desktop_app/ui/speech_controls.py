@@ -1,0 +1,42 @@
+"""The user's speech settings: volume, rate, tones and privacy, changed by keys or menus,
+confirmed aloud and remembered in the settings file."""
+from __future__ import annotations
+
+from desktop_app.voice.speech import clamp
+
+from .settings import RATE_RANGE, VOLUME_RANGE
+
+
+class SpeechControls:
+    def __init__(self, announcer, settings):
+        self.announcer = announcer
+        self.settings = settings
+
+    def change_volume(self, step: float) -> None:
+        self._step("volume", step, VOLUME_RANGE, "volume.changed")
+
+    def change_rate(self, step: float) -> None:
+        self._step("rate", step, RATE_RANGE, "rate.changed")
+
+    def _step(self, name: str, step: float, bounds: tuple[float, float], key: str) -> None:
+        speech = self.announcer.speech
+        if speech is None:
+            return
+        value = clamp(round(getattr(speech, name) + step, 2), *bounds)
+        setattr(speech, name, value)
+        setattr(self.settings, name, value)
+        self.announcer.say(key, percent=round(value * 100))
+
+    def set_earcons(self, on: bool) -> None:
+        self.announcer.earcons = on
+        if self.announcer.speech is not None and hasattr(self.announcer.speech, "earcons_enabled"):
+            self.announcer.speech.earcons_enabled = on
+        self.settings.earcons = on
+        self.announcer.say("earcons.on" if on else "earcons.off")
+
+    def set_privacy(self, on: bool) -> None:
+        self.announcer.privacy = on
+        if self.announcer.speech is not None and hasattr(self.announcer.speech, "privacy"):
+            self.announcer.speech.privacy = on
+        self.settings.privacy = on
+        self.announcer.say("privacy.on" if on else "privacy.off")
