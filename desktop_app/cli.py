@@ -237,10 +237,8 @@ def cmd_replay(args) -> int:
         labels = holds  # a holds file with a value column labels itself
     try:
         source = ImageFolderSource(args.video) if args.video.is_dir() else VideoSource(args.video)
-    except SourceError as exc:
+    except SourceError as exc:  # names the cause, e.g. a folder of images that may not be listed
         raise CliError(str(exc), EXIT_USAGE) from None
-    except OSError as exc:  # e.g. a folder of images that may not be listed
-        raise CliError(f"cannot read {args.video}: {exc.strerror or exc}", EXIT_USAGE) from None
     recognizer = _recognizer(args)
     catalogue = PhraseCatalogue.load()
     progress = progress_bar(source.frame_count, "replay", args.quiet)

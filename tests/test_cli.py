@@ -175,7 +175,7 @@ def test_replay_of_an_unreadable_folder_says_so_without_a_traceback(tmp_path, mo
     code = main(["replay", str(tmp_path / "frames"), "--holds", str(tmp_path / "holds.csv"), *map(str, models)])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
-    assert f"error: cannot read {tmp_path / 'frames'}: Permission denied" in err
+    assert f"error: Cannot open folder {tmp_path / 'frames'}: Permission denied" in err
     # A file where a folder or video is expected, and a dangling link, are refused just as plainly.
     (tmp_path / "notes.txt").write_text("not a video")
     (tmp_path / "link.avi").symlink_to(tmp_path / "gone.avi")
