@@ -35,7 +35,7 @@ from desktop_app.timing import CAMERA_RETRY, QUIT_CONFIRM, TICK_INTERVAL
 from desktop_app.sources.frames import CameraSource, FrameSource, SourceError, open_source
 from desktop_app.voice.messages import SpeechUnavailable
 from desktop_app.scanning.session import ScanSession
-from desktop_app.voice.speech import clamp
+from desktop_app.voice.output import clamp
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
 from .accessibility import ScreenReaderBridge, set_accessible
@@ -309,11 +309,12 @@ class MainWindow(QMainWindow):
     def start(self, source_spec: str | None = None, problems=()) -> None:
         """Says the welcome, then any start-up problem, then opens the source."""
         self.scan_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.announcer.say("kiosk.prompt" if self.kiosk else "welcome")
-        for problem in problems:
-            self.announcer.error(problem.key, **problem.params)
-        spec = source_spec if source_spec is not None else str(self.settings.camera)
-        self.open_spec(spec, remember_camera=source_spec is not None)
+        with self.announcer.in_turn():  # each heard in full: "video opened" must not cut off the welcome
+            self.announcer.say("kiosk.prompt" if self.kiosk else "welcome")
+            for problem in problems:
+                self.announcer.error(problem.key, **problem.params)
+            spec = source_spec if source_spec is not None else str(self.settings.camera)
+            self.open_spec(spec, remember_camera=source_spec is not None)
 
     def open_spec(self, spec: str, *, remember_camera: bool = True) -> bool:
         """Opens a camera index, video file or image folder; says what went wrong if it fails."""
