@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  python3 python3-venv python3-pip python3-dev gcc   # simpleaudio has no wheel for Linux: it compiles
-  libasound2-dev alsa-utils            # simpleaudio builds against ALSA; aplay plays TTS
+  python3 python3-venv python3-pip     # every Python package comes as a wheel: nothing compiles
+  alsa-utils                           # aplay/arecord to check the sound device
   espeak-ng libespeak-ng1              # speech, with the Nepali voice "ne"
   sox                                  # clip checks and measurement
   fonts-lohit-deva-nepali              # Devanagari on screen
