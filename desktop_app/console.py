@@ -85,7 +85,7 @@ class ConsoleApp:
         self.controller = ScanController(announcer, has_model=recognizer.model is not None, kiosk=kiosk,
                                          thresholds=thresholds)
         if not recognizer.ready:  # Enter then says why nothing can be named, instead of scanning
-            self.controller.problem = ("gallery.missing", {"path": self.gallery_path}, ())
+            self.controller.problem = recognizer.why_not_ready(self.gallery_path)
         # Everything other threads have to say arrives here and is said by the console's own
         # thread: key lines, source states, and speech failures (``audio_sink``).
         self.events: queue.Queue = events if events is not None else queue.Queue()

@@ -40,7 +40,14 @@ _REQUIRED_META = ("id", "denomination", "side", "series")
 
 
 class GalleryError(RuntimeError):
-    """The gallery file is missing, unreadable, or of another format version."""
+    """The gallery file is missing, unreadable, or of another format version.
+
+    ``kind`` ("missing", "corrupt" or "version") picks what the user is told: each has its
+    own remedy (restore the file, or rebuild it for this app)."""
+
+    def __init__(self, message: str, kind: str = "corrupt"):
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -323,7 +330,7 @@ class ReferenceGallery:
         path = Path(path)
         if not path.is_file():
             raise GalleryError(f"reference gallery not found: {path} "
-                               "(build it with `python -m training.build_gallery`)")
+                               "(build it with `python -m training.build_gallery`)", "missing")
         try:
             with np.load(path, allow_pickle=False) as z:
                 meta = json.loads(bytes(z["meta"]).decode())
@@ -335,7 +342,7 @@ class ReferenceGallery:
         if version != FORMAT_VERSION:
             raise GalleryError(f"reference gallery {path} has format version {version!r}, "
                                f"this app reads version {FORMAT_VERSION}; rebuild it with "
-                               "`python -m training.build_gallery`")
+                               "`python -m training.build_gallery`", "version")
         try:
             refs = [Reference(r["id"], r["denomination"], r["side"], r["series"],
                               tuple(r["size"]), np.asarray(r["outline"], np.float32))

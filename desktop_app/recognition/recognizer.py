@@ -32,11 +32,19 @@ class Recognizer:
         self.model = model
         self.th = thresholds
         self._model_failed = False
+        self.gallery_problem: LoadProblem | None = None  # why there is no verifier, when known
 
     @property
     def ready(self) -> bool:
         """Without a gallery nothing can be named; the app still runs and says why."""
         return self.verifier is not None
+
+    def why_not_ready(self, gallery_path: str) -> tuple[str, dict, tuple]:
+        """The scan problem to say on a press: the load's own reason (a corrupt gallery is not
+        a missing one), or "missing" for a recognizer built without a gallery."""
+        if self.gallery_problem is not None:
+            return self.gallery_problem.key, dict(self.gallery_problem.params), ()
+        return "gallery.missing", {"path": gallery_path}, ()
 
     def evaluate(self, image: np.ndarray, t: float, *, verify: bool = True) -> FrameEvidence:
         started = time.perf_counter()
@@ -60,10 +68,15 @@ class Recognizer:
 
 
 def load_recognizer(
-    model_path: str | Path, gallery_path: str | Path, thresholds: Thresholds = DEFAULT, threads: int = 2
+    model_path: str | Path, gallery_path: str | Path, thresholds: Thresholds = DEFAULT, threads: int = 2,
+    phrases=None,
 ) -> tuple[Recognizer, list[LoadProblem]]:
-    """Loads what it can and lists what failed, so the app can start and say what is wrong."""
-    from desktop_app.recognition.gallery import ReferenceGallery
+    """Loads what it can and lists what failed, so the app can start and say what is wrong.
+
+    ``phrases`` (phrase keys; default the app's catalogue) is what the app can say: a gallery
+    holding a value without a ``note.<value>`` phrase is refused whole, because its results
+    could be neither spoken nor added to a total, and it is not the gallery this app was built with."""
+    from desktop_app.recognition.gallery import GalleryError, ReferenceGallery
     from desktop_app.recognition.model import ModelError, NoteModel
     from desktop_app.recognition.verifier import Verifier
 
@@ -77,8 +90,23 @@ def load_recognizer(
         problems.append(LoadProblem(key, {"path": str(model_path)}, str(exc)))
     verifier = None
     gallery_path = Path(gallery_path)
+    where = {"path": str(gallery_path)}
     try:
-        verifier = Verifier(ReferenceGallery.load(gallery_path), thresholds)
-    except Exception as exc:  # any failure to read the gallery leaves the app unable to name notes
-        problems.append(LoadProblem("gallery.missing", {"path": str(gallery_path)}, str(exc)))
-    return Recognizer(verifier, model, thresholds), problems
+        gallery = ReferenceGallery.load(gallery_path)
+        if phrases is None:
+            from desktop_app.voice.phrases import PhraseCatalogue
+            phrases = PhraseCatalogue.load()  # answers `in` for its keys
+        unknown = [d for d in gallery.denominations if not d.isdigit() or f"note.{d}" not in phrases]
+        if unknown:
+            problems.append(LoadProblem("gallery.unknown_value", dict(where, value=", ".join(unknown)),
+                                        f"reference gallery {gallery_path} holds values this app cannot "
+                                        f"name: {unknown}; rebuild it with `python -m training.build_gallery`"))
+        else:
+            verifier = Verifier(gallery, thresholds)
+    except GalleryError as exc:
+        problems.append(LoadProblem(f"gallery.{exc.kind}", where, str(exc)))
+    except Exception as exc:  # any other failure to use the gallery leaves the app unable to name notes
+        problems.append(LoadProblem("gallery.corrupt", where, f"reference gallery {gallery_path}: {exc}"))
+    recognizer = Recognizer(verifier, model, thresholds)
+    recognizer.gallery_problem = next((p for p in problems if p.key.startswith("gallery.")), None)
+    return recognizer, problems

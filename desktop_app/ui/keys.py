@@ -43,6 +43,12 @@ class KeyRouter(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
         kind = event.type()
+        if self.enabled and (kind == QEvent.Type.ApplicationDeactivate
+                             or (kind == QEvent.Type.WindowDeactivate and obj is self.window)):
+            # Space held while focus goes elsewhere: its release goes to the other window and
+            # never comes here, so losing focus is the release (a no-op when Space is up).
+            self.window.release(self._clock(), False)
+            return False
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or not self.enabled:
             return False
         if not self._owns(obj):

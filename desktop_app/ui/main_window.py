@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
     def _scan_problem(self):
         """Why a press cannot scan: no gallery first, then no picture."""
         if not self.recognizer.ready:
-            return "gallery.missing", {"path": self.gallery_path}, ()
+            return self.recognizer.why_not_ready(self.gallery_path)
         return self.sources.problem
 
     # --- quitting ---------------------------------------------------------------------
