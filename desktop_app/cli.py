@@ -263,8 +263,9 @@ def cmd_replay(args) -> int:
     if result.frames_read == 0:
         raise CliError(f"no frames could be read from {args.video}", EXIT_USAGE)
     skipped = getattr(source, "skipped", [])
+    why = getattr(source, "why_skipped", {})
     for path in skipped:
-        print(f"error: cannot read image {path}; skipped", file=sys.stderr)
+        print(f"error: {path}: {why.get(path, 'cannot read image')}; skipped", file=sys.stderr)
     text = replay_text(result, skipped)
     print(text)
     if args.report:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from .base import Frame, SourceError
+from .stills import read_image
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 
@@ -27,6 +27,7 @@ class ImageFolderSource:
         self._cache: tuple[int, np.ndarray | None] = (-1, None)
         self._state = "ok"
         self.skipped: list[Path] = []
+        self.why_skipped: dict[Path, str] = {}
 
     @property
     def state(self) -> str:
@@ -45,10 +46,12 @@ class ImageFolderSource:
                 return None
             file_index = (self._index // self._repeat) % len(self.files)
             if self._cache[0] != file_index:
-                image = cv2.imread(str(self.files[file_index]), cv2.IMREAD_COLOR)
+                image, why = read_image(self.files[file_index])
                 if image is None:
-                    # An unreadable image is skipped, not fatal: the rest of the folder still plays.
+                    # An unreadable (or too large) image is skipped, not fatal: the rest of the
+                    # folder still plays.
                     self.skipped.append(self.files[file_index])
+                    self.why_skipped[self.files[file_index]] = why
                     del self.files[file_index]
                     if not self.files:
                         self._state = "ended"

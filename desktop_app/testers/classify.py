@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-import cv2
-
 from desktop_app.scanning.decision import decide_still
 from desktop_app.sources.frames import IMAGE_SUFFIXES
+from desktop_app.sources.stills import read_image
 from desktop_app.testers.charts import confusion_png, tradeoff_png
 from desktop_app.testers.reading import NONE_LABEL, ReportInputError, normalise_label
 from desktop_app.testers.scoring import Scored, outcome, summarise
@@ -146,21 +145,6 @@ def _add(items, seen, file: Path, truth: str | None, labels: dict[str, str] | No
     if labels:
         truth = labels.get(str(file), labels.get(file.name, truth))
     items.append(ImageItem(file, truth))
-
-
-def read_image(path: Path):
-    """The image as BGR, or the reason it cannot be had. Reads bytes first so non-ASCII paths
-    work everywhere."""
-    import numpy as np
-
-    try:
-        data = np.frombuffer(path.read_bytes(), np.uint8)
-    except OSError as exc:
-        return None, f"cannot read image ({exc.strerror or exc})"
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-    if image is None or image.size == 0:
-        return None, "cannot read image (corrupt, empty or not an image)"
-    return image, None
 
 
 def classify_image(recognizer, image, path: str, truth: str | None, th: Thresholds = DEFAULT) -> ImageResult:
