@@ -20,6 +20,9 @@ KIOSK_SETTLE = 0.4  # a note must be present this long before the kiosk scans
 KIOSK_SCAN_LENGTH = 3.0  # the kiosk's "virtual hold" per note; a decision usually comes well before
 QUIT_CONFIRM = 5.0  # a second Escape within this time quits
 CAMERA_RETRY = 3.0  # how often a missing camera is looked for again
+# A camera repeating one picture byte for byte this long is frozen (a hung driver or a virtual
+# camera showing a still): real sensors never give two identical frames of a scene.
+CAMERA_FROZEN = 1.5
 # Capture and worker threads. A read() that has not returned after READ_STALL is a stalled
 # device: the window stops waiting for it (its thread finishes on its own) and says so; the
 # watchdog looks every STALL_CHECK. At shutdown the window waits at most CAPTURE_STOP_WAIT for a

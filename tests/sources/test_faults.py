@@ -109,3 +109,71 @@ def test_replay_names_why_an_image_was_skipped(tmp_path, capsys, name):
     assert code == 0, err
     why = "image too large" if name == "big.png" else NOT_AN_IMAGE
     assert f"error: {frames / name}: {why}" in err
+
+
+class _Capture:
+    """A webcam driver giving ``pictures()`` one after another."""
+
+    def __init__(self, pictures):
+        self.pictures = pictures
+
+    def isOpened(self):
+        return True
+
+    def read(self):
+        return True, self.pictures()
+
+    def get(self, prop):
+        return 30.0
+
+    def release(self):
+        pass
+
+
+def _textured(seed):
+    return np.random.default_rng(seed).integers(0, 255, (48, 64, 3), dtype=np.uint8)
+
+
+def test_a_frozen_camera_is_lost_once_and_back_when_its_picture_moves():
+    from desktop_app.sources.camera import CameraSource
+    from desktop_app.timing import CAMERA_FROZEN
+
+    clock = [0.0]
+    still = _textured(1)
+    count = iter(range(10**6))
+    drivers = {"frozen": lambda: still, "moving": lambda: _textured(next(count) + 2)}
+    mode = ["frozen"]
+    camera = CameraSource(0, opener=lambda i: _Capture(lambda: drivers[mode[0]]()), retry_interval=1.0,
+                          clock=lambda: clock[0])
+    shown = []
+    while clock[0] < CAMERA_FROZEN + 0.5:
+        shown.append(camera.read() is not None)
+        clock[0] += 0.1
+    assert camera.state == "lost"
+    assert sum(shown) <= round(CAMERA_FROZEN / 0.1) + 1  # the repeated picture stops within CAMERA_FROZEN
+    # Reopened but still frozen on the same picture: still lost (said once, not lost/back/lost).
+    for _ in range(30):
+        assert camera.read() is None and camera.state == "lost"
+        clock[0] += 0.1
+    mode[0] = "moving"
+    clock[0] += 1.0
+    frame = camera.read()
+    assert frame is not None and camera.state == "ok"
+    for _ in range(40):  # a live picture is never taken for a frozen one
+        clock[0] += 0.1
+        assert camera.read() is not None and camera.state == "ok"
+
+
+def test_a_black_camera_is_not_frozen_but_too_dark():
+    """All-black pictures are left to the scan's own "Too dark. Add light." hint."""
+    from desktop_app.recognition.quality import assess
+    from desktop_app.sources.camera import CameraSource
+
+    clock = [0.0]
+    black = np.zeros((48, 64, 3), np.uint8)
+    camera = CameraSource(0, opener=lambda i: _Capture(lambda: black), clock=lambda: clock[0])
+    for _ in range(50):
+        frame = camera.read()
+        assert frame is not None and camera.state == "ok"
+        clock[0] += 0.1
+    assert assess(cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)).too_dark
