@@ -177,3 +177,38 @@ def test_a_black_camera_is_not_frozen_but_too_dark():
         assert frame is not None and camera.state == "ok"
         clock[0] += 0.1
     assert assess(cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)).too_dark
+
+
+def _clip(path, frames=30):
+    from tests.builders.video import write_video
+    return write_video(path, (_textured(i) for i in range(frames)), 10.0)
+
+
+def test_a_truncated_video_plays_what_it_has_then_ends(tmp_path):
+    from desktop_app.sources.video import VideoSource
+
+    path = _clip(tmp_path / "cut.avi")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) * 6 // 10])  # a download or copy cut short
+    source = VideoSource(path)
+    frames = []
+    for _ in range(100):  # bounded: a source that never ends would hang here
+        frame = source.read()
+        if frame is None:
+            break
+        frames.append(frame)
+    assert 5 <= len(frames) < 30 and all(f.image is not None for f in frames)
+    assert source.state == "ended"
+
+
+def test_a_video_with_zero_frames_is_refused_with_its_name(tmp_path):
+    from desktop_app.sources.base import SourceError
+    from desktop_app.sources.video import VideoSource
+
+    path = tmp_path / "empty.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10.0, (64, 48))
+    writer.release()  # a valid container holding no frame
+    assert path.stat().st_size > 0
+    with pytest.raises(SourceError) as err:
+        VideoSource(path)
+    assert err.value.key == "video.error" and "empty.avi" in str(err.value)
