@@ -52,8 +52,7 @@ class CameraSource:
             if cap is None or not cap.isOpened():
                 return None
             self._cap = cap
-            if self._frozen is None:  # a frozen camera is back only when its picture moves
-                self._state = "ok"
+            self._state = "ok"
         ok, image = self._cap.read()
         if not ok or image is None:
             # A failed grab from an opened camera means it was unplugged (or the driver died).
@@ -74,11 +73,11 @@ class CameraSource:
         so a stale note is never named as the one held now. Flat pictures (a covered lens) are
         left to the "too dark" hint."""
         now = self._clock()
-        if self._frozen is not None:
+        if self._frozen is not None:  # reopened after freezing: back only once the picture moves
             if np.array_equal(image, self._frozen):
-                self._lose()  # still the same picture: reopen again after the retry interval
+                self._lose()  # still the same picture: "lost" it stays, retried as before
                 return True
-            self._frozen, self._state = None, "ok"
+            self._frozen = None
         same = (self._last is not None and np.array_equal(image, self._last)
                 and int(image.max()) - int(image.min()) > 8)
         if not same:

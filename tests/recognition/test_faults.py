@@ -71,3 +71,20 @@ def test_default_catalogue_is_the_apps(tmp_path):
     synthetic_gallery(("2", "500")).save(path)
     recognizer, problems = load_recognizer(tmp_path / "no-model.onnx", path)
     assert not recognizer.ready and "gallery.unknown_value" in [p.key for p in problems]
+
+
+def _model(tmp_path, kind):
+    from tests.builders.model import write_corrupt_model, write_tiny_model
+    if kind == "wrong inputs":  # the graph takes 16x16 where its metadata promises 32x32
+        return write_tiny_model(tmp_path / "m.onnx", input_size=(32, 32), graph_size=(16, 16))
+    return write_corrupt_model(tmp_path / "m.onnx", kind)
+
+
+@pytest.mark.parametrize("kind", ["garbage", "truncated", "empty", "wrong inputs"])
+def test_a_damaged_model_is_said_damaged_and_the_gallery_still_names_notes(tmp_path, catalogue, kind):
+    path = _model(tmp_path, kind)
+    synthetic_gallery(("5", "500")).save(tmp_path / "g.npz")
+    recognizer, problems = load_recognizer(path, tmp_path / "g.npz", phrases=catalogue)
+    assert [p.key for p in problems] == ["model.corrupt"]
+    assert catalogue.text("model.corrupt", "en", **problems[0].params) == f"Recognition model is damaged: {path}"
+    assert recognizer.model is None and recognizer.ready  # verification alone still names notes
