@@ -1,12 +1,15 @@
 """Still images in name order, each shown for a while, like a slow video."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
 
 from .base import Frame, SourceError
 from .stills import read_image
+
+log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 
@@ -52,6 +55,7 @@ class ImageFolderSource:
                     # folder still plays.
                     self.skipped.append(self.files[file_index])
                     self.why_skipped[self.files[file_index]] = why
+                    log.warning("%s skipped: %s", self.files[file_index], why)  # the window's only word of it
                     del self.files[file_index]
                     if not self.files:
                         self._state = "ended"

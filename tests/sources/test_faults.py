@@ -71,7 +71,7 @@ def test_a_pipe_named_as_a_photo_is_refused_not_read_forever(tmp_path):
     assert read_image(path) == (None, "cannot read image (not a regular file)")
 
 
-def test_folder_source_skips_huge_and_non_image_files_and_says_why(tmp_path):
+def test_folder_source_skips_huge_and_non_image_files_and_says_why(tmp_path, caplog):
     cv2.imwrite(str(tmp_path / "a.png"), np.zeros((20, 30, 3), np.uint8))
     Image.new("1", (20000, 20000)).save(tmp_path / "b.png")
     (tmp_path / "c.jpg").write_text("not a picture")
@@ -85,6 +85,7 @@ def test_folder_source_skips_huge_and_non_image_files_and_says_why(tmp_path):
     assert [p.name for p in source.skipped] == ["b.png", "c.jpg"]
     assert source.why_skipped[tmp_path / "b.png"].startswith("image too large")
     assert source.why_skipped[tmp_path / "c.jpg"] == NOT_AN_IMAGE
+    assert f"{tmp_path / 'b.png'} skipped: image too large" in caplog.text  # logged for the window's user
 
 
 @pytest.mark.parametrize("name", ["big.png", "text.jpg"])
