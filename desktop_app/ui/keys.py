@@ -61,6 +61,7 @@ class KeyRouter(QObject):
             Qt.Key.Key_BracketRight: lambda: w.speech_controls.change_rate(+RATE_STEP),
             Qt.Key.Key_BracketLeft: lambda: w.speech_controls.change_rate(-RATE_STEP),
             Qt.Key.Key_F1: w.say_help,
+            Qt.Key.Key_V: w.output.cycle,
             Qt.Key.Key_Escape: w.escape,
         }
 

@@ -101,6 +101,25 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
         "en": ("Privacy mode", "Privacy mode", "Tells the value by pulses instead of words."),
         "ne": ("गोपनीय मोड", "गोपनीय मोड", "मान शब्दको सट्टा पल्सले बताउँछ।"),
     },
+    "menu.output": {
+        "en": ("Who speaks (V)", "Who speaks menu",
+               "Choose whether this app, your screen reader, or both speak. Shortcut: V."),
+        "ne": ("को बोल्ने (V)", "को बोल्ने मेनु", "यो एप, स्क्रिन रिडर वा दुवै बोल्ने छान्नुहोस्। छोटो कुञ्जी: V।"),
+    },
+    "action.output.app": {
+        "en": ("This app speaks", "This app speaks",
+               "The app speaks every message; the screen reader only shows it, for braille."),
+        "ne": ("यो एपले बोल्छ", "यो एपले बोल्छ", "एपले हरेक सन्देश बोल्छ; स्क्रिन रिडरले ब्रेलका लागि देखाउँछ मात्र।"),
+    },
+    "action.output.screen_reader": {
+        "en": ("Screen reader speaks", "Screen reader speaks",
+               "Your screen reader speaks every message; the app plays only its tones."),
+        "ne": ("स्क्रिन रिडरले बोल्छ", "स्क्रिन रिडरले बोल्छ", "स्क्रिन रिडरले हरेक सन्देश बोल्छ; एपले टोन मात्र बजाउँछ।"),
+    },
+    "action.output.both": {
+        "en": ("Both speak", "Both speak", "The app and your screen reader both speak every message."),
+        "ne": ("दुवै बोल्छन्", "दुवै बोल्छन्", "एप र स्क्रिन रिडर दुवैले हरेक सन्देश बोल्छन्।"),
+    },
 }
 
 

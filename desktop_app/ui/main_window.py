@@ -38,6 +38,7 @@ from .accessibility import ScreenReaderBridge, set_accessible
 from .keys import KeyRouter
 from .labels import label
 from .menus import Menus
+from .output_control import OutputControl
 from .preview import PreviewView
 from .quitting import QuitGuard
 from .settings import AppSettings
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
         self.screen_reader = ScreenReaderBridge(self)
         announcer.screen_text.append(self._show_message)
         announcer.screen_reader.append(self.screen_reader)
+        self.output = OutputControl(self, announcer, settings, self.screen_reader)
+        self.output.retranslate(announcer.language)
 
         self._ticker = QTimer(self, interval=round(TICK_INTERVAL * 1000), timeout=self._tick)
         self.keys = KeyRouter(self, clock)
@@ -190,6 +193,16 @@ class MainWindow(QMainWindow):
                 widget.setText(text)
             set_accessible(widget, name, description)
         self.menus.retranslate(lang)
+        if hasattr(self, "output"):
+            self.output.retranslate(lang)
+        self._name_readouts()
+
+    def _name_readouts(self) -> None:
+        """The result and status lines are named by what they say, so Tab to them reads it."""
+        for widget, item in ((self.result_label, "result"), (self.status_label, "status")):
+            said = widget.property("said") or ""
+            if said:
+                widget.setAccessibleName(said)
 
     # --- what tests and the bench look at -------------------------------------------
     @property
@@ -208,7 +221,8 @@ class MainWindow(QMainWindow):
     def start(self, source_spec: str | None = None, problems=()) -> None:
         """Says the welcome, then any start-up problem, then opens the source."""
         self.scan_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.announcer.say("kiosk.prompt" if self.kiosk else "welcome")
+        # The welcome says who speaks and how to change it, in one message (none cuts another off).
+        self.announcer.say("kiosk.prompt" if self.kiosk else "welcome", then=self.output.phrases())
         for problem in problems:
             self.announcer.error(problem.key, **problem.params)
         spec = source_spec if source_spec is not None else str(self.settings.camera)
@@ -304,6 +318,7 @@ class MainWindow(QMainWindow):
         self.recognition.stop()
         self.recognition.wait(round(RECOGNITION_STOP_WAIT * 1000))
         self.announcer.stop()
+        self.output.shutdown()
         self.settings.sync()
 
     # --- the scan loop ----------------------------------------------------------------
@@ -328,9 +343,9 @@ class MainWindow(QMainWindow):
         """The window's part of each scan event (the controller has said what is said)."""
         for outcome in outcomes:
             if outcome.event.kind == "started":
-                self.status_label.setText(self.announcer.catalogue.text("scan.started", self.announcer.language))
+                self._set_line(self.status_label, self.announcer.catalogue.text("scan.started", self.announcer.language))
             elif outcome.event.kind == "decision" and outcome.event.decision is not None:
-                self.status_label.setText(self.announcer.catalogue.text("ready", self.announcer.language))
+                self._set_line(self.status_label, self.announcer.catalogue.text("ready", self.announcer.language))
         self._update_mode()
 
     def _update_mode(self) -> None:
@@ -360,10 +375,14 @@ class MainWindow(QMainWindow):
 
     # --- output -----------------------------------------------------------------------
     def _show_message(self, message: Message) -> None:
-        if message.kind == "result" or message.key.startswith("kiosk."):
-            self.result_label.setText(message.text)
-        else:
-            self.status_label.setText(message.text)
+        widget = self.result_label if message.kind == "result" or message.key.startswith("kiosk.") else self.status_label
+        # Privacy mode keeps the value from the screen reader, so the name carries reader_text.
+        self._set_line(widget, message.text, message.reader_text)
+
+    def _set_line(self, widget: QLabel, text: str, said: str = "") -> None:
+        widget.setText(text)
+        widget.setProperty("said", said or text)
+        self._name_readouts()
 
     def report_audio_failure(self, exc: SpeechUnavailable) -> None:
         """Called by the speech backend from its worker thread."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from desktop_app.voice.output_mode import parse_mode
 from desktop_app.voice.phrases import LANGUAGES
 from desktop_app.voice.speech import MAX_RATE, MAX_VOLUME, MIN_RATE, MIN_VOLUME, clamp
 
@@ -134,6 +135,23 @@ class AppSettings:
     @privacy.setter
     def privacy(self, value: bool) -> None:
         self.store.setValue("speech/privacy", bool(value))
+
+    @property
+    def output_mode(self) -> str | None:
+        """Who speaks, as the user chose it; None: not chosen, follow the screen reader."""
+        return parse_mode(self.store.value("speech/output_mode", ""))
+
+    @output_mode.setter
+    def output_mode(self, value: str | None) -> None:
+        if value is not None and parse_mode(value) is None:
+            raise ValueError(f"output mode must be app, screen_reader or both, not {value!r}")
+        self.store.setValue("speech/output_mode", value or "")
+
+    @property
+    def reader_path(self) -> str:
+        """How the screen reader gets the words: auto, announcement or speechd (attendants force one)."""
+        value = self.store.value("speech/reader_path", "auto")
+        return value if value in ("auto", "announcement", "speechd") else "auto"
 
     def sync(self) -> None:
         self.store.sync()

@@ -1,0 +1,83 @@
+"""The screen reader's own speech path on Linux: speech-dispatcher (Qt-free).
+
+Orca speaks through speech-dispatcher, so a message handed to it with a priority queues with
+Orca's own speech instead of being a second voice over it. Used where Qt announcements are
+silence (Orca before 45.2). The ``speechd`` bindings come from the system package
+``python3-speechd``; a virtual environment may not see them, so the import is lazy and every
+failure leaves the app on announcements.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+from desktop_app.voice.output_mode import ASSERTIVE
+
+log = logging.getLogger("desktop_app.reader_speech")
+
+# Where Debian puts the bindings, for a virtual environment that does not see system packages.
+_SYSTEM_SITE = "/usr/lib/python3/dist-packages"
+
+
+def import_speechd():
+    try:
+        import speechd  # noqa: PLC0415 (lazy: optional system package)
+    except ImportError:
+        if _SYSTEM_SITE in sys.path:
+            return None
+        sys.path.append(_SYSTEM_SITE)
+        try:
+            import speechd  # noqa: PLC0415
+        except ImportError:
+            return None
+        finally:
+            sys.path.remove(_SYSTEM_SITE)
+    return speechd
+
+
+class SpeechDispatcherSink:
+    """An ``announcer.screen_reader`` sink that speaks through speech-dispatcher.
+
+    Results and errors go at priority "message" (queued before text, after Orca's important
+    messages); status at "notification" (dropped if anything else is speaking).
+    """
+
+    def __init__(self, client=None, module=None):
+        self._speechd = module
+        self.client = client
+        self.said: list[tuple[str, str]] = []  # (text, priority) handed over; the probe reads it
+
+    @classmethod
+    def connect(cls, name: str = "nepali-cash-reader") -> "SpeechDispatcherSink | None":
+        speechd = import_speechd()
+        if speechd is None:
+            log.info("speechd bindings not importable; staying on announcements")
+            return None
+        try:
+            client = speechd.SSIPClient(name)
+        except Exception as exc:  # no daemon, no socket, autospawn refused
+            log.info("speech-dispatcher not reachable (%s); staying on announcements", exc)
+            return None
+        return cls(client, speechd)
+
+    def priority_for(self, politeness: str) -> str:
+        return "message" if politeness == ASSERTIVE else "notification"
+
+    def __call__(self, message) -> None:
+        text = message.reader_text or message.text
+        if not text or not message.politeness:
+            return
+        priority = self.priority_for(message.politeness)
+        if self.client is not None:
+            self.client.set_priority(getattr(self._speechd.Priority, priority.upper()) if self._speechd else priority)
+            self.client.set_language(message.language)
+            self.client.speak(text)
+        self.said.append((text, priority))
+
+    def close(self) -> None:
+        if self.client is not None:
+            try:
+                self.client.close()
+            except Exception:
+                log.debug("speechd close failed", exc_info=True)
+            self.client = None
