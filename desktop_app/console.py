@@ -11,6 +11,7 @@ the kiosk's own trigger scans whenever a note is shown, exactly as in the window
 """
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import sys
@@ -22,8 +23,11 @@ from typing import Callable, Iterable, TextIO
 
 from desktop_app.voice.announcer import Announcer, Message
 from desktop_app.scanning.controller import OFF, SCAN, Outcome, ScanController
-from desktop_app.timing import EVAL_INTERVAL, TICK_INTERVAL
-from desktop_app.sources.frames import Frame, Pacer, SourceError, open_source
+from desktop_app.sources.base import Frame, SourceError
+from desktop_app.sources.camera import CameraSource
+from desktop_app.sources.frames import open_source
+from desktop_app.sources.pacer import Pacer
+from desktop_app.timing import CAMERA_RETRY, CAPTURE_STOP_WAIT, EVAL_INTERVAL, IDLE_POLL, TICK_INTERVAL
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
 log = logging.getLogger("desktop_app.console")
@@ -62,13 +66,23 @@ class _Captured:
 
 
 class FrameGrabber:
-    """Keeps the newest frame of a source, restamped with the caller's clock at capture."""
+    """Keeps the newest frame of a source, restamped with the caller's clock at capture.
+
+    State changes go to ``on_state(state, detail)`` (called on the grabber's thread; the console
+    queues them for its own): "lost", "ok", "ended", and "failed" with the driver's words when
+    read() raises. A failed camera is closed and reopened (``reopen``) every ``retry`` seconds
+    until it works; a failed file ends the thread. The thread closes its own source when it
+    ends, so close() never runs during a read().
+    """
 
     def __init__(self, source, clock: Callable[[], float] = time.monotonic,
-                 on_state: Callable[[str], None] | None = None):
+                 on_state: Callable[[str, str], None] | None = None, *,
+                 reopen: Callable[[], object] | None = None, retry: float = CAMERA_RETRY):
         self.source = source
         self._clock = clock
         self._on_state = on_state
+        self._reopen = reopen
+        self._retry = retry
         self._latest: _Captured | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -82,31 +96,71 @@ class FrameGrabber:
         with self._lock:
             return self._latest
 
+    def _report(self, state: str, detail: str = "") -> None:
+        if self._on_state is not None:
+            self._on_state(state, detail)
+
     def _run(self) -> None:
+        try:
+            self._loop()
+        except Exception as exc:  # the thread's end is said, never silent
+            log.exception("frame grabber died")
+            self._report("failed", str(exc) or type(exc).__name__)
+        finally:
+            try:
+                self.source.close()
+            except Exception:
+                log.exception("closing %s failed", getattr(self.source, "name", "source"))
+
+    def _loop(self) -> None:
         pacer = None if self.source.live else Pacer(self.source.fps, clock=self._clock)
         state = "ok"
         seq = 0
         while not self._stop.is_set():
             if pacer is not None:
                 pacer.wait()
-            frame = self.source.read()
+            try:
+                frame = self.source.read()
+            except Exception as exc:
+                log.exception("reading %s failed", getattr(self.source, "name", "source"))
+                with self._lock:
+                    self._latest = None  # a frame from before the failure says nothing now
+                if state != "failed":
+                    state = "failed"
+                    self._report(state, str(exc) or type(exc).__name__)
+                if not self.source.live:
+                    return
+                self._stop.wait(self._retry)
+                self._try_reopen()
+                continue
             if self.source.state != state:
                 state = self.source.state
-                if self._on_state is not None:
-                    self._on_state(state)
+                self._report(state)
             if frame is None:
                 if state == "ended":
                     return
-                self._stop.wait(0.05)
+                self._stop.wait(IDLE_POLL)
                 continue
             seq += 1
             with self._lock:
                 self._latest = _Captured(Frame(frame.image, self._clock(), frame.index), seq)
 
-    def stop(self) -> None:
+    def _try_reopen(self) -> None:
+        if self._reopen is None or self._stop.is_set():
+            return
+        try:
+            fresh = self._reopen()
+        except Exception as exc:  # still away; the failure was said once already
+            log.info("camera still unavailable: %s", exc)
+            return
+        old, self.source = self.source, fresh
+        old.close()  # this thread read it last and is not reading it now
+
+    def stop(self, timeout: float = CAPTURE_STOP_WAIT) -> None:
+        """Waits one frame at most: a read() stuck in a driver is left to finish on its thread."""
         self._stop.set()
         if self._thread.is_alive():
-            self._thread.join(timeout=2)
+            self._thread.join(timeout=timeout)
 
 
 class ConsoleApp:
@@ -122,6 +176,9 @@ class ConsoleApp:
         out: TextIO | None = None,
         gallery_path: Path | str = "models/gallery.npz",
         kiosk: bool = False,
+        events: queue.Queue | None = None,
+        reopen: Callable[[], object] | None = None,
+        retry: float = CAMERA_RETRY,
     ):
         self.gallery_path = str(gallery_path)
         self.source = source
@@ -133,7 +190,13 @@ class ConsoleApp:
                                          thresholds=thresholds)
         if not recognizer.ready:  # Enter then says why nothing can be named, instead of scanning
             self.controller.problem = ("gallery.missing", {"path": self.gallery_path}, ())
-        self.events: queue.Queue = queue.Queue()
+        # Everything other threads have to say arrives here and is said by the console's own
+        # thread: key lines, source states, and speech failures (``audio_sink``).
+        self.events: queue.Queue = events if events is not None else queue.Queue()
+        if reopen is None and isinstance(source, CameraSource):
+            reopen = functools.partial(CameraSource, source.index)
+        self._reopen = reopen
+        self._retry = retry
         self._lines = lines if lines is not None else _lines_of(sys.stdin)
         self._pending: list[str] = []
         self.decisions: list = []
@@ -144,12 +207,13 @@ class ConsoleApp:
             self.events.put(("line", line.rstrip("\r\n")))
         self.events.put(("eof", None))
 
-    def _source_state(self, state: str) -> None:
-        self.events.put(("source", state))
+    def _source_state(self, state: str, detail: str = "") -> None:
+        self.events.put(("source", (state, detail)))
 
     # --- main loop ------------------------------------------------------------------------------
     def run(self) -> int:
-        grabber = FrameGrabber(self.source, self.clock, self._source_state).start()
+        grabber = FrameGrabber(self.source, self.clock, self._source_state, reopen=self._reopen,
+                               retry=self._retry).start()
         threading.Thread(target=self._read_lines, name="console-input", daemon=True).start()
         self.announcer.say("console.keys")
         if self.controller.kiosk:
@@ -163,7 +227,9 @@ class ConsoleApp:
                 except queue.Empty:
                     kind, value = None, None
                 if kind == "source":
-                    self._on_source(value)
+                    self._on_source(*value)
+                elif kind == "audio":
+                    self.announcer.audio_failed(value)
                 elif kind == "line":
                     self._pending.append(value)
                 elif kind == "eof" and not self.controller.kiosk:
@@ -187,8 +253,7 @@ class ConsoleApp:
                     self._command(command.strip().lower())
                     scanning = self.controller.session.wants_frames
         finally:
-            grabber.stop()
-            self.source.close()
+            grabber.stop()  # the grabber's thread closes the source once its last read() returned
 
     def _evaluate(self, frame: Frame, mode: str) -> None:
         evidence = self.recognizer.evaluate(frame.image, frame.t, verify=mode == SCAN)
@@ -217,8 +282,15 @@ class ConsoleApp:
     def _handle(self, outcomes: list[Outcome]) -> None:
         self.decisions += [o.event.decision for o in outcomes if o.event.kind == "decision"]
 
-    def _on_source(self, state: str) -> None:
-        if state == "lost":
+    def _on_source(self, state: str, detail: str = "") -> None:
+        if state == "failed":
+            self.controller.cancel()
+            index = getattr(self.source, "index", None)
+            if self.source.live and index is not None:
+                self.announcer.error("camera.failed", name=str(index), reason=detail)
+            else:
+                self.announcer.error("source.failed", name=self.source.name, reason=detail)
+        elif state == "lost":
             self.controller.cancel()  # frames of a lost camera say nothing about the note
             self.announcer.error("camera.lost")
         elif state == "ok":
@@ -279,9 +351,10 @@ def run_console(
         speech = make_speech()
     announcer = Announcer(catalogue, speech, language=language)
     announcer.screen_text.append(print_sink(out))
-    if owns_speech:
-        # A late TTS failure arrives on the speech worker; printing from there is safe here.
-        speech.on_unavailable = announcer.audio_failed
+    events: queue.Queue = queue.Queue()
+    if hasattr(speech, "on_unavailable"):
+        # A late TTS failure arrives on the speech worker; it is queued and said from this thread.
+        speech.on_unavailable = audio_sink(events)
     try:
         if reason is not None:
             announcer.say(reason)
@@ -292,13 +365,31 @@ def run_console(
         if src is None:
             return 2
         lines = None if stdin is None else _lines_of(stdin)
-        return ConsoleApp(src, recognizer, announcer, lines=lines, out=out, gallery_path=gallery, kiosk=kiosk).run()
+        return ConsoleApp(src, recognizer, announcer, lines=lines, out=out, gallery_path=gallery, kiosk=kiosk,
+                          events=events).run()
     except KeyboardInterrupt:
         return 0
     finally:
         wait_for_speech(speech)
+        say_audio_failures(events, announcer)
         if owns_speech:
             speech.close()
+
+
+def audio_sink(events: queue.Queue) -> Callable[[Exception], None]:
+    """The speech backend's failure callback: safe on any thread, it only queues."""
+    return lambda exc: events.put(("audio", exc))
+
+
+def say_audio_failures(events: queue.Queue, announcer: Announcer) -> None:
+    """Says queued speech failures that came after the console's loop ended (or before it began)."""
+    while True:
+        try:
+            kind, value = events.get_nowait()
+        except queue.Empty:
+            return
+        if kind == "audio":
+            announcer.audio_failed(value)
 
 
 def _lines_of(stream: TextIO) -> Iterable[str]:

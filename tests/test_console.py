@@ -1,5 +1,11 @@
 """Terminal mode: Enter taps the scan key, answers are spoken and printed, q quits."""
 import io
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -11,6 +17,9 @@ from desktop_app.voice.announcer import Announcer
 from desktop_app.recognition.evidence import FrameEvidence, ModelOutput, Quality, Verification
 from desktop_app.sources.frames import ImageFolderSource
 from desktop_app.voice.phrases import PhraseCatalogue
+from desktop_app.paths import REPO_ROOT
+from desktop_app.voice.messages import SpeechUnavailable
+from tests.sources.fakes import ComingBack, RaisingCamera, RaisingClip
 from tests.spies import SpeechSpy
 
 
@@ -73,8 +82,6 @@ def test_enter_scans_once_and_q_quits(bright_folder):
 
 
 def test_kiosk_mode_scans_when_a_note_is_shown(tmp_path):
-    import time
-
     folder = tmp_path / "kiosk"
     folder.mkdir()
     cv2.imwrite(str(folder / "a_empty.png"), np.full((48, 64, 3), 10, np.uint8))
@@ -140,3 +147,103 @@ def test_display_detection():
     assert display_available({"QT_QPA_PLATFORM": "offscreen"}, "linux")
     assert not display_available({"QT_QPA_PLATFORM": "xcb"}, "linux")
     assert display_available({}, "win32")
+
+
+def _until(condition, seconds=10.0):
+    """Key lines typed once ``condition()`` holds: the person waits, then quits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.05)
+    yield "q\n"
+
+
+def test_a_camera_driver_error_is_said_once_and_the_camera_reopened():
+    announcer, spy, out = make_announcer()
+    broken = RaisingCamera(index=0, good=2, error="VIDIOC_DQBUF: No such device")
+    factory = ComingBack(missing=1)
+    app = ConsoleApp(broken, BrightnessRecognizer(), announcer, out=out, reopen=lambda: factory(0), retry=0.05,
+                     lines=_until(lambda: "camera.back" in spy.keys))
+    assert app.run() == 0
+    assert spy.keys.count("camera.failed") == 1 and spy.keys.count("camera.back") == 1
+    assert "! Camera 0 failed: VIDIOC_DQBUF: No such device. Trying again." in out.getvalue()
+    assert factory.calls == 2  # looked for again until it was back, without a word in between
+    assert broken.closed and not broken.closed_during_read
+    assert broken.closed_by is not threading.main_thread()  # closed by the thread that read it
+
+
+def test_a_recording_that_raises_is_said_with_its_cause():
+    announcer, spy, out = make_announcer()
+    app = ConsoleApp(RaisingClip(good=2, error="corrupt packet"), BrightnessRecognizer(), announcer, out=out,
+                     lines=_until(lambda: "source.failed" in spy.keys))
+    assert app.run() == 0
+    assert "! Cannot read clip.avi: corrupt packet." in out.getvalue()
+
+
+class LateFailingSpeech(SpeechSpy):
+    """Speech whose TTS worker fails after speak() returned, calling back from its own thread."""
+
+    def speak(self, utterance):
+        super().speak(utterance)
+        if utterance.key == "console.keys":
+            worker = threading.Thread(target=self.on_unavailable, args=(SpeechUnavailable("audio device vanished"),))
+            worker.start()
+            worker.join()
+
+
+class ThreadedOutput(io.StringIO):
+    def __init__(self):
+        super().__init__()
+        self.writers: list[tuple[str, threading.Thread]] = []
+
+    def write(self, text):
+        self.writers.append((text, threading.current_thread()))
+        return super().write(text)
+
+
+def test_a_late_speech_failure_is_said_from_the_console_thread(tmp_path, bright_folder):
+    out = ThreadedOutput()
+    code = run_console(source=str(bright_folder), language="en", model=tmp_path / "m.onnx",
+                       gallery=tmp_path / "g.npz", speech=LateFailingSpeech(), stdin=io.StringIO("q\n"), out=out)
+    assert code == 0
+    said = [thread for text, thread in out.writers if "Sound is not working" in text]
+    assert said == [threading.current_thread()]
+
+
+def _refuse_listing(monkeypatch):
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+
+
+def test_an_unreadable_folder_says_why_and_exits_non_zero(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    _refuse_listing(monkeypatch)
+    out = io.StringIO()
+    code = run_console(source=str(folder), language="en", model=tmp_path / "m.onnx", gallery=tmp_path / "g.npz",
+                       speech=SpeechSpy(), stdin=io.StringIO(""), out=out)
+    assert code == 2
+    assert f"! Cannot open folder {folder}: Permission denied." in out.getvalue()
+    assert "Traceback" not in capsys.readouterr().err
+
+
+UNREADABLE_FOLDER = """
+import pathlib, sys
+def refuse(self):
+    raise PermissionError(13, "Permission denied", str(self))
+pathlib.Path.iterdir = refuse  # a folder without read permission (the tests run as root)
+from desktop_app.cli import main
+sys.exit(main(["--console", "--language", "en", "--source", sys.argv[1]]))
+"""
+
+
+def test_console_with_an_unreadable_folder_prints_no_traceback(tmp_path):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    env = dict(os.environ, NCR_NO_TTS="1")
+    done = subprocess.run([sys.executable, "-c", UNREADABLE_FOLDER, str(folder)], cwd=REPO_ROOT, env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"Cannot open folder {folder}: Permission denied." in done.stdout
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout

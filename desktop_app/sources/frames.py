@@ -19,11 +19,19 @@ __all__ = ["CameraSource", "Frame", "FrameSource", "IMAGE_SUFFIXES", "ImageFolde
 
 
 def open_source(spec: str | int, *, loop: bool = False) -> FrameSource:
-    """``0``/``"1"``: a camera by index; a video path; or a folder of images."""
+    """``0``/``"1"``: a camera by index; a video path; or a folder of images.
+
+    Whatever stops it opening is a SourceError naming the cause (the file system's own words
+    for an OSError), so callers say it instead of printing a traceback.
+    """
     text = str(spec)
-    if text.isdigit():
-        return CameraSource(int(text))
-    path = Path(text)
-    if path.is_dir():
-        return ImageFolderSource(path, loop=loop)
-    return VideoSource(path, loop=loop)
+    try:
+        if text.isdigit():
+            return CameraSource(int(text))
+        path = Path(text)
+        if path.is_dir():
+            return ImageFolderSource(path, loop=loop)
+        return VideoSource(path, loop=loop)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SourceError("source.failed", f"Cannot open {text}: {reason}", name=text, reason=reason) from exc

@@ -80,10 +80,6 @@ class SourceOwner(QObject):
             log.warning("cannot open %s: %s", spec, exc)
             self._cannot_open(spec, exc.key, exc.params)
             return False
-        except OSError as exc:  # what the file system says, in its words
-            log.warning("cannot open %s: %s", spec, exc)
-            self._cannot_open(spec, "source.failed", {"name": spec, "reason": exc.strerror or str(exc)})
-            return False
         if remember_camera and isinstance(source, CameraSource):
             self.settings.camera = source.index
         self._play(source)

@@ -127,6 +127,11 @@ def start_app(qtbot, tmp_path, ui_assets):
     qtbot.wait(10)
 
 
+def decisions(run: Running) -> list[Posted]:
+    """What the screen reader was told as results (one per decided scan)."""
+    return [p for p in run.posted if p.kind == "result"]
+
+
 def key_event(kind: QEvent.Type, key=Qt.Key.Key_Space, autorepeat: bool = False, text: str = " ") -> QKeyEvent:
     return QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text, autorepeat)
 

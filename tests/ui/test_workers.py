@@ -12,39 +12,12 @@ from desktop_app.recognition.evidence import FrameEvidence, Quality, Verificatio
 from desktop_app.sources.frames import Frame, VideoSource
 from desktop_app.ui.workers import OFF, PRESENCE, SCAN, CaptureWorker, LatestFrame, RecognitionWorker, to_qimage
 from tests.builders.video import write_video
+from tests.sources.fakes import FlakyCamera, RaisingCamera, StallingCamera
 
 
 def _write_video(path, frames=12, size=(160, 120), fps=30.0):
     images = (np.full((size[1], size[0], 3), (i * 20) % 255, np.uint8) for i in range(frames))
     return write_video(path, images, fps)
-
-
-class FlakyCamera:
-    """A live source that drops out after ``ok_before`` frames and returns after ``gone_for`` reads."""
-
-    live = True
-    fps = 30.0
-    name = "flaky camera"
-
-    def __init__(self, ok_before=5, gone_for=8):
-        self.reads = 0
-        self.ok_before, self.gone_for = ok_before, gone_for
-        self._state = "ok"
-
-    @property
-    def state(self):
-        return self._state
-
-    def read(self):
-        self.reads += 1
-        if self.ok_before < self.reads <= self.ok_before + self.gone_for:
-            self._state = "lost"
-            return None
-        self._state = "ok"
-        return Frame(np.zeros((48, 64, 3), np.uint8), 0.0, self.reads)
-
-    def close(self):
-        pass
 
 
 class RecordingRecognizer:
@@ -209,3 +182,76 @@ def test_bad_mode_is_refused():
     worker = RecognitionWorker(RecordingRecognizer(), LatestFrame())
     with pytest.raises(ValueError):
         worker.set_mode("fast")
+
+
+def test_latest_frame_refuses_a_writer_of_an_older_generation():
+    slot = LatestFrame()
+    old = slot.reset()
+    new = slot.reset()
+    image = np.zeros((2, 2, 3), np.uint8)
+    assert not slot.put(Frame(image, 0.0, 0), old)
+    assert slot.newer_than(0, timeout=0.01) == (0, None)
+    assert slot.put(Frame(image, 1.0, 1), new)
+    assert slot.newer_than(0, timeout=0.01)[1].t == 1.0
+
+
+def test_a_read_that_returns_after_the_slot_moved_on_hands_over_nothing(qtbot):
+    camera = StallingCamera(good=0)
+    slot = LatestFrame()
+    worker = CaptureWorker(camera, slot, generation=slot.reset())
+    previews = []
+    worker.preview.connect(previews.append)
+    worker.start()
+    assert camera.stalled.wait(5)
+    slot.reset()  # another source took the slot while this read() was stuck
+    camera.release.set()
+    assert worker.wait(2000)  # and the worker ends by itself: its frames have nowhere to go
+    qtbot.wait(50)
+    assert slot.newer_than(0, timeout=0.01) == (0, None) and previews == []
+    assert camera.closed and not camera.closed_during_read
+
+
+def test_a_worker_stopped_during_a_read_hands_over_nothing_and_closes_its_source(qtbot):
+    camera = StallingCamera(good=0)
+    slot = LatestFrame()
+    worker = CaptureWorker(camera, slot)
+    previews = []
+    worker.preview.connect(previews.append)
+    worker.start()
+    assert camera.stalled.wait(5)
+    started = time.monotonic()
+    worker.stop()
+    assert time.monotonic() - started < 0.05  # stop() never waits for the read
+    assert worker.isRunning() and not camera.closed
+    camera.release.set()
+    assert worker.wait(2000)
+    qtbot.wait(50)
+    assert slot.newer_than(0, timeout=0.01) == (0, None) and previews == []
+    assert camera.closed and not camera.closed_during_read
+    assert camera.closed_by is not threading.main_thread()
+
+
+def test_a_read_that_raises_ends_the_thread_with_its_reason(qtbot):
+    camera = RaisingCamera(good=2, error="driver error")
+    worker = CaptureWorker(camera, LatestFrame())
+    with qtbot.waitSignal(worker.died, timeout=5000) as died:
+        worker.start()
+    assert died.args == ["driver error"]
+    assert worker.wait(2000) and camera.closed
+
+
+def test_a_recognition_loop_that_breaks_reports_its_death(qtbot):
+    slot = LatestFrame()
+
+    def broken(seq, timeout):
+        raise RuntimeError("slot broke")
+
+    slot.newer_than = broken
+    worker = RecognitionWorker(RecordingRecognizer(), slot)
+    worker.set_mode(SCAN)
+    deaths = []
+    worker.died.connect(deaths.append)
+    with qtbot.waitSignal(worker.finished, timeout=5000):
+        worker.start()
+    assert deaths == ["slot broke"]  # said before it finished
+    assert worker.isFinished()
