@@ -101,7 +101,7 @@ class ScanController:
             elif event.kind == "decision" and event.decision is not None:
                 message = self.announcer.announce(event.decision)
             elif event.kind == "rearmed":
-                self.announcer.total = 0  # a new customer starts from nothing
+                self.announcer.tally.reset()  # a new customer starts from nothing
                 message = self.announcer.say("kiosk.next_customer")
             outcomes.append(Outcome(event, message))
         return outcomes

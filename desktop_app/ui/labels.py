@@ -120,6 +120,23 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
         "en": ("Both speak", "Both speak", "The app and your screen reader both speak every message."),
         "ne": ("दुवै बोल्छन्", "दुवै बोल्छन्", "एप र स्क्रिन रिडर दुवैले हरेक सन्देश बोल्छन्।"),
     },
+    "action.larger": {
+        "en": ("Larger text (>)", "Larger text", "Makes the text larger. Shortcut: greater than."),
+        "ne": ("ठूलो अक्षर (>)", "ठूलो अक्षर", "अक्षर ठूलो बनाउँछ।"),
+    },
+    "action.smaller": {
+        "en": ("Smaller text (<)", "Smaller text", "Makes the text smaller. Shortcut: less than."),
+        "ne": ("सानो अक्षर (<)", "सानो अक्षर", "अक्षर सानो बनाउँछ।"),
+    },
+    "history": {
+        "en": ("", "History", "The last results, newest first, with the time each was said. "
+               "Arrow keys move through them."),
+        "ne": ("", "इतिहास", "पछिल्ला नतिजाहरू, नयाँ पहिले, भनेको समयसहित। तीर कुञ्जीले सार्नुहोस्।"),
+    },
+    "enter": {
+        "en": ("", "", "Press Enter to activate it."),
+        "ne": ("", "", "चलाउन इन्टर थिच्नुहोस्।"),
+    },
 }
 
 

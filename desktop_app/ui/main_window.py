@@ -35,6 +35,8 @@ from desktop_app.voice.announcer import Announcer, Message
 from desktop_app.voice.messages import SpeechUnavailable
 
 from .accessibility import ScreenReaderBridge, set_accessible
+from .appearance import Appearance
+from .history import HistoryList
 from .keys import KeyRouter
 from .labels import label
 from .menus import Menus
@@ -51,18 +53,6 @@ log = logging.getLogger("desktop_app.ui")
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mkv *.mov *.webm *.m4v *.mpg *.mpeg);;All files (*)"
 RECOGNITION_RESTARTS = 3  # a recogniser thread that keeps dying is explained, not restarted for ever
 
-STYLE = """
-QMainWindow, QWidget#central { background: #000000; }
-QLabel#result { color: #FFFF00; background: #000000; font-size: 56pt; font-weight: bold; padding: 12px; }
-QLabel#result:focus { border: 4px solid #00FFFF; }
-QLabel#status { color: #FFFFFF; background: #000000; font-size: 20pt; padding: 6px; }
-QLabel#preview { background: #202020; color: #FFFFFF; font-size: 20pt; }
-QPushButton { color: #000000; background: #FFFF00; font-size: 16pt; font-weight: bold;
-              padding: 10px 16px; border: 3px solid #FFFFFF; border-radius: 6px; }
-QPushButton:focus { border: 5px solid #00FFFF; }
-QPushButton:pressed, QPushButton:checked { background: #FFA500; }
-QMenuBar, QMenu { font-size: 14pt; }
-"""
 
 
 class MainWindow(QMainWindow):
@@ -100,11 +90,13 @@ class MainWindow(QMainWindow):
         self.sources.offer_video.connect(self._offer_video)
         self.screen_reader = ScreenReaderBridge(self)
         announcer.screen_text.append(self._show_message)
+        announcer.screen_text.append(self.history.add)
         announcer.screen_reader.append(self.screen_reader)
         self.output = OutputControl(self, announcer, settings, self.screen_reader)
         self.output.retranslate(announcer.language)
 
         self._ticker = QTimer(self, interval=round(TICK_INTERVAL * 1000), timeout=self._tick)
+        self.keymap = settings.keymap()
         self.keys = KeyRouter(self, clock)
         self.keys.install()
         self.recognition.start()
@@ -128,7 +120,8 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel("", central)
         self.status_label.setObjectName("status")
         self.status_label.setWordWrap(True)
-        self.status_label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.status_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reads the status line too
+        self.history = HistoryList(central)
 
         # The scan button is pressed and held with the mouse (or touch) exactly like Space.
         self.scan_button = QPushButton(central)
@@ -156,10 +149,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.preview, stretch=3)
         layout.addWidget(self.result_label, stretch=1)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.history)
         layout.addLayout(buttons)
         self.setCentralWidget(central)
-        self.setStyleSheet(STYLE)
+        self.appearance = Appearance(self, self.settings)
+        self.appearance.apply()
         self.menus = Menus(self, self.announcer)
+        self.appearance.add_to(self.menus.speech_menu)
         self.file_menu, self.camera_menu, self.speech_menu = (
             self.menus.file_menu, self.menus.camera_menu, self.menus.speech_menu)
         self.open_action = self.menus.open_action
@@ -191,8 +187,12 @@ class MainWindow(QMainWindow):
             text, name, description = label(item, lang)
             if isinstance(widget, QAbstractButton):
                 widget.setText(text)
+                if widget is not self.scan_button:  # Space scans; Enter is how a button is pressed
+                    description = f"{description} {label('enter', lang)[2]}"
             set_accessible(widget, name, description)
         self.menus.retranslate(lang)
+        self.appearance.retranslate(lang)
+        self.history.retranslate(lang)
         if hasattr(self, "output"):
             self.output.retranslate(lang)
         self._name_readouts()

@@ -153,5 +153,20 @@ class AppSettings:
         value = self.store.value("speech/reader_path", "auto")
         return value if value in ("auto", "announcement", "speechd") else "auto"
 
+    @property
+    def text_scale(self) -> float:
+        return _as_float(self.store.value("view/text_scale", 1.0), 1.0, 0.5, 3.2)
+
+    @text_scale.setter
+    def text_scale(self, value: float) -> None:
+        self.store.setValue("view/text_scale", _as_float(value, 1.0, 0.5, 3.2))
+
+    def keymap(self):
+        """The keys as the settings file sets them ([keys] command=KEY, require=alt_shift)."""
+        from .keymap import DEFAULT_KEYS, KeyMap
+
+        chosen = {c: str(self.store.value(f"keys/{c}") or "") for c in DEFAULT_KEYS if self.store.contains(f"keys/{c}")}
+        return KeyMap(chosen, str(self.store.value("keys/require", "none")))
+
     def sync(self) -> None:
         self.store.sync()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from desktop_app.recognition.evidence import Decision
+from desktop_app.scanning.counting import HELD_BACK, Tally
 from desktop_app.voice.messages import Speech, SpeechUnavailable, Utterance
 from desktop_app.voice.output_mode import BOTH, PRIVATE_KEY, route
 from desktop_app.voice.phrases import LANGUAGES
@@ -79,7 +80,7 @@ class Announcer:
         self.history: deque[Message] = deque(maxlen=200)
         self.last: Message | None = None
         self._audio_failed = False
-        self.total = 0  # running total of notes named since the last reset
+        self.tally = Tally()  # the running total of notes named since the last reset
 
     # --- the door ---------------------------------------------------------------------
     def say(self, key: str, *, kind: str = "status", earcon: str | None = None, then: tuple[str, ...] = (),
@@ -91,7 +92,8 @@ class Announcer:
         """Says a scan's decision: the value, or "no note" / "not sure" with its hint."""
         parts: list[tuple[str, dict]] = [(decision.phrase_key, {})]
         if decision.kind == "note":
-            self.total += int(decision.denomination)
+            if self.tally.scanned(int(decision.denomination), self._clock()) == HELD_BACK:
+                parts += [("count.held_back", {}), ("count.add_hint", {})]
             if self.say_side and decision.side in ("front", "back"):
                 parts.append((f"side.{decision.side}", {}))
         elif decision.hint in _HINT_KEYS:
@@ -117,9 +119,31 @@ class Announcer:
     def say_total(self) -> Message:
         return self.say("total", amount=self.total)
 
+    @property
+    def total(self) -> int:
+        return self.tally.total
+
     def reset_total(self) -> Message:
-        self.total = 0
+        self.tally.reset()
         return self.say("total.reset")
+
+    def clear_total(self) -> Message:
+        """0: the first press asks (saying what would be lost), a second one clears."""
+        amount = self.tally.total
+        if self.tally.clear(self._clock()):
+            return self.say("total.reset")
+        return self.say("total.clear_ask", amount=amount)
+
+    def undo_count(self) -> Message:
+        taken = self.tally.undo()
+        if taken is None:
+            return self.say("count.nothing")
+        return self.say("count.undone", amount=taken, total=self.tally.total)
+
+    def add_held_back(self) -> Message:
+        if self.tally.add_held_back() is None:
+            return self.say("count.nothing_to_add")
+        return self.say("count.added", amount=self.tally.total)
 
     def set_language(self, language: str) -> Message:
         """Switches language and confirms it in the new language."""
