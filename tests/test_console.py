@@ -247,3 +247,21 @@ def test_console_with_an_unreadable_folder_prints_no_traceback(tmp_path):
     assert done.returncode == 2
     assert f"Cannot open folder {folder}: Permission denied." in done.stdout
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+
+
+def test_a_keyboard_that_cannot_be_read_is_said_and_ends_the_session(bright_folder):
+    announcer, spy, out = make_announcer()
+
+    def broken_keyboard():
+        yield "t\n"
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    app = ConsoleApp(ImageFolderSource(bright_folder, loop=True), BrightnessRecognizer(), announcer,
+                     lines=broken_keyboard(), out=out)
+    codes = []
+    session = threading.Thread(target=lambda: codes.append(app.run()), daemon=True)
+    session.start()
+    session.join(10)
+    assert codes == [0]  # it ended; it did not wait for ever on a dead keyboard thread
+    assert "! Cannot read the keyboard: 'utf-8' codec can't decode byte 0xff" in out.getvalue()
+    assert spy.keys[-2:] == ["console.input_failed", "console.bye"]

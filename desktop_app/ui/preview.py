@@ -11,6 +11,10 @@ class PreviewView(QLabel):
         super().__init__(parent)
         self.setObjectName("preview")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Without wrapping, a long reason for the missing picture is cut off at both edges
+        # (seen under Xvfb: "era 0 stopped sending pictures ... ins").
+        self.setWordWrap(True)
+        self.setMargin(12)
         self.setMinimumSize(320, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -13,20 +13,19 @@ class SpeechControls:
         self.settings = settings
 
     def change_volume(self, step: float) -> None:
-        speech = self.announcer.speech
-        if speech is None:
-            return
-        speech.volume = clamp(round(speech.volume + step, 2), *VOLUME_RANGE)
-        self.settings.volume = speech.volume
-        self.announcer.say("volume.changed", percent=round(speech.volume * 100))
+        self._step("volume", step, VOLUME_RANGE, "volume.changed")
 
     def change_rate(self, step: float) -> None:
+        self._step("rate", step, RATE_RANGE, "rate.changed")
+
+    def _step(self, name: str, step: float, bounds: tuple[float, float], key: str) -> None:
         speech = self.announcer.speech
         if speech is None:
             return
-        speech.rate = clamp(round(speech.rate + step, 2), *RATE_RANGE)
-        self.settings.rate = speech.rate
-        self.announcer.say("rate.changed", percent=round(speech.rate * 100))
+        value = clamp(round(getattr(speech, name) + step, 2), *bounds)
+        setattr(speech, name, value)
+        setattr(self.settings, name, value)
+        self.announcer.say(key, percent=round(value * 100))
 
     def set_earcons(self, on: bool) -> None:
         self.announcer.earcons = on
