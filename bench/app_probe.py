@@ -45,18 +45,18 @@ def main() -> int:
     rec: dict = dict(t0=args.t0, t_main=T_MAIN, plays=[], previews=[], modes=[], presses=[], results=[],
                      messages=[], errors=[], evidence=[])
 
-    from desktop_app.voice import speech as speech_mod
+    from desktop_app.voice import output as output_mod
     from desktop_app.voice.announcer import Announcer
     from desktop_app.ui import preview as mw
     from desktop_app.ui import workers
 
-    original_play = speech_mod.AudioOutput.play
+    original_play = output_mod.AudioOutput.play
 
-    def play(self, samples):
-        original_play(self, samples)
+    def play(self, samples, **kwargs):
+        original_play(self, samples, **kwargs)
         rec["plays"].append(self.last_play_started or time.monotonic())
 
-    speech_mod.AudioOutput.play = play
+    output_mod.AudioOutput.play = play
 
     original_show = mw.PreviewView.show_image
 

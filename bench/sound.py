@@ -4,7 +4,7 @@ The timing runs in a child process whose ALSA configuration (``ALSA_CONFIG_PATH`
 default PCM a ``null`` device, so no loudspeaker plays 100 announcements and no sound card is
 needed. The figure is monotonic time from the moment the scan session becomes sure (or from the
 real key release, for a hold that ends undecided) to the moment the speech backend hands the
-first buffer to simpleaudio (``AudioOutput.on_play_started`` / ``last_play_started``).
+first buffer to the audio library (``AudioOutput.on_play_started`` / ``last_play_started``).
 
 Limit of the method: opening a null PCM is instant; a real device (PulseAudio/PipeWire through
 the ALSA plugin, or dmix) adds its own open latency on top, typically a few to tens of ms.
@@ -121,7 +121,7 @@ def _hold(announcer, clock: _PlayClock, denomination: str, mode: str) -> tuple[f
 def child(holds: int, release_holds: int, en_holds: int, out: Path) -> None:
     from desktop_app.voice.announcer import Announcer
     from desktop_app.voice.phrases import PhraseCatalogue
-    from desktop_app.voice.speech import make_speech
+    from desktop_app.voice.fallback import make_speech
 
     result: dict = {"errors": []}
     speech = make_speech()
@@ -147,10 +147,12 @@ def child(holds: int, release_holds: int, en_holds: int, out: Path) -> None:
 def run_sound(quick: bool) -> Section:
     sec = Section("3", "Decision to first audio sample (real Announcer + make_speech, ALSA null device)")
     try:
-        import simpleaudio  # noqa: F401
-        from desktop_app.voice.speech import make_speech  # noqa: F401
+        from desktop_app.voice.fallback import make_speech  # noqa: F401
+        from desktop_app.voice.output import player
     except ImportError as exc:
         return sec.skip(f"speech backend cannot be imported ({exc})")
+    if player is None:
+        return sec.skip("the audio library is not installed")
     holds, release_holds, en_holds = (15, 5, 8) if quick else (56, 50, 21)
     with tempfile.TemporaryDirectory(prefix="ncr-bench-alsa-") as tmp:
         conf = Path(tmp) / "asound.conf"

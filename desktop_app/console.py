@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from desktop_app.voice.announcer import Announcer, Message
+from desktop_app.voice.checks import to_tell
 from desktop_app.scanning.controller import OFF, SCAN, Outcome, ScanController
 from desktop_app.sources.base import Frame, SourceError
 from desktop_app.sources.camera import CameraSource
@@ -251,10 +252,13 @@ def run_console(
 
     catalogue = PhraseCatalogue.load()
     owns_speech = speech is None
+    speech_problems: list = []
     if speech is None:
-        from desktop_app.voice.speech import make_speech
+        from desktop_app.voice.checks import check_speech
+        from desktop_app.voice.fallback import make_speech
 
         speech = make_speech()
+        speech_problems = check_speech(catalogue, speech)
     announcer = Announcer(catalogue, speech, language=language)
     announcer.screen_text.append(print_sink(out))
     events: queue.Queue = queue.Queue()
@@ -265,7 +269,9 @@ def run_console(
         if reason is not None:
             announcer.say(reason)
         recognizer, problems = load_recognizer(model, gallery)
-        for problem in problems:
+        for problem in speech_problems:  # every file named in the log, each kind said once
+            log.warning("start-up problem %s: %s", problem.key, problem.message)
+        for problem in problems + to_tell(speech_problems):
             announcer.error(problem.key, **problem.params)
         src = open_console_source(source, announcer, stdin=stdin, out=out)
         if src is None:

@@ -47,6 +47,7 @@ def build_app(options: AppOptions, settings=None, *, start_delay_ms: int | None 
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.voice.announcer import Announcer
+    from desktop_app.voice.checks import to_tell
     from desktop_app.voice.phrases import PhraseCatalogue
     from desktop_app.recognition.recognizer import load_recognizer
 
@@ -66,19 +67,24 @@ def build_app(options: AppOptions, settings=None, *, start_delay_ms: int | None 
         if window_ref:
             window_ref[0].report_audio_failure(exc)
 
+    catalogue = PhraseCatalogue.load()
+    speech_problems: list = []
     if options.speech is not None:
         speech = options.speech
         speech.volume, speech.rate = settings.volume, settings.rate
     else:
-        from desktop_app.voice.speech import make_speech
+        from desktop_app.voice.checks import check_speech
+        from desktop_app.voice.fallback import make_speech
 
         speech = make_speech(volume=settings.volume, rate=settings.rate, earcons_enabled=settings.earcons,
                              privacy=settings.privacy, on_unavailable=on_unavailable)
-    announcer = Announcer(PhraseCatalogue.load(), speech, language=language,
+        speech_problems = check_speech(catalogue, speech)
+    announcer = Announcer(catalogue, speech, language=language,
                           earcons=settings.earcons, privacy=settings.privacy)
     recognizer, problems = load_recognizer(options.model, options.gallery)
-    for problem in problems:
+    for problem in problems + speech_problems:  # every file in the log, each kind said once
         log.warning("start-up problem %s: %s", problem.key, problem.message)
+    problems = problems + to_tell(speech_problems)
 
     window = MainWindow(announcer, recognizer, settings, kiosk=options.kiosk, gallery_path=options.gallery)
     window_ref.append(window)

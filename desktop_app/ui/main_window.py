@@ -221,12 +221,13 @@ class MainWindow(QMainWindow):
     def start(self, source_spec: str | None = None, problems=()) -> None:
         """Says the welcome, then any start-up problem, then opens the source."""
         self.scan_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        # The welcome says who speaks and how to change it, in one message (none cuts another off).
-        self.announcer.say("kiosk.prompt" if self.kiosk else "welcome", then=self.output.phrases())
-        for problem in problems:
-            self.announcer.error(problem.key, **problem.params)
-        spec = source_spec if source_spec is not None else str(self.settings.camera)
-        self.open_spec(spec, remember_camera=source_spec is not None)
+        with self.announcer.in_turn():  # each heard in full: "video opened" must not cut off the welcome
+            # The welcome says who speaks and how to change it, in the same message.
+            self.announcer.say("kiosk.prompt" if self.kiosk else "welcome", then=self.output.phrases())
+            for problem in problems:
+                self.announcer.error(problem.key, **problem.params)
+            spec = source_spec if source_spec is not None else str(self.settings.camera)
+            self.open_spec(spec, remember_camera=source_spec is not None)
 
     def open_spec(self, spec: str, *, remember_camera: bool = True) -> bool:
         return self.sources.open_spec(spec, remember_camera=remember_camera)

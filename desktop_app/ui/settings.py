@@ -15,7 +15,7 @@ from PySide6.QtCore import QSettings
 
 from desktop_app.voice.output_mode import parse_mode
 from desktop_app.voice.phrases import LANGUAGES
-from desktop_app.voice.speech import MAX_RATE, MAX_VOLUME, MIN_RATE, MIN_VOLUME, clamp
+from desktop_app.voice.output import MAX_RATE, MAX_VOLUME, MIN_RATE, MIN_VOLUME, clamp
 
 ORGANISATION = "NepaliCashReader"
 APPLICATION = "desktop_app"

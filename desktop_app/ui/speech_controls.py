@@ -2,7 +2,7 @@
 confirmed aloud and remembered in the settings file."""
 from __future__ import annotations
 
-from desktop_app.voice.speech import clamp
+from desktop_app.voice.output import clamp
 
 from .settings import RATE_RANGE, VOLUME_RANGE
 

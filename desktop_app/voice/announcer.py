@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Callable
 
 from desktop_app.recognition.evidence import Decision
 from desktop_app.scanning.counting import HELD_BACK, Tally
-from desktop_app.voice.messages import Speech, SpeechUnavailable, Utterance
+from desktop_app.voice.messages import PhraseUnsayable, Speech, SpeechUnavailable, Utterance
 from desktop_app.voice.output_mode import BOTH, PRIVATE_KEY, route
 from desktop_app.voice.phrases import LANGUAGES
 
@@ -63,7 +64,6 @@ class Announcer:
         language: str = "ne",
         earcons: bool = True,
         privacy: bool = False,
-        say_side: bool = False,
         clock: Callable[[], float] = time.monotonic,
         output_mode: str = BOTH,
     ):
@@ -72,7 +72,6 @@ class Announcer:
         self.language = language if language in LANGUAGES else "ne"
         self.earcons = earcons
         self.privacy = privacy
-        self.say_side = say_side
         self._clock = clock
         self.output_mode = output_mode  # who speaks: see desktop_app.voice.output_mode
         self.screen_reader: list[Callable[[Message], None]] = []
@@ -80,6 +79,9 @@ class Announcer:
         self.history: deque[Message] = deque(maxlen=200)
         self.last: Message | None = None
         self._audio_failed = False
+        self._unsayable_told: set[str] = set()  # languages whose missing voice was told
+        self._queue_depth = 0  # inside ``in_turn()``: messages wait for each other
+        self._said_in_turn = 0
         self.tally = Tally()  # the running total of notes named since the last reset
 
     # --- the door ---------------------------------------------------------------------
@@ -94,8 +96,6 @@ class Announcer:
         if decision.kind == "note":
             if self.tally.scanned(int(decision.denomination), self._clock()) == HELD_BACK:
                 parts += [("count.held_back", {}), ("count.add_hint", {})]
-            if self.say_side and decision.side in ("front", "back"):
-                parts.append((f"side.{decision.side}", {}))
         elif decision.hint in _HINT_KEYS:
             parts.append((_HINT_KEYS[decision.hint], {}))
         return self._emit(parts, kind="result", decision=decision)
@@ -154,6 +154,19 @@ class Announcer:
         if self.speech is not None:
             self._safely(self.speech.stop)
 
+    @contextmanager
+    def in_turn(self):
+        """Messages said inside are heard one after another instead of each cutting off the one
+        before: the welcome, then start-up problems, then "video opened". The first still cuts
+        off whatever was playing; anything said afterwards outside interrupts as usual."""
+        if self._queue_depth == 0:
+            self._said_in_turn = 0
+        self._queue_depth += 1
+        try:
+            yield self
+        finally:
+            self._queue_depth -= 1
+
     # --- plumbing ---------------------------------------------------------------------
     def _emit(self, parts, *, kind, earcon=None, decision=None) -> Message:
         message = self._render(parts, kind, decision)
@@ -204,10 +217,13 @@ class Announcer:
             return False
         first = utterances[0]
         # One utterance per message so a new result interrupts a stale one in a single step.
+        queued = self._queue_depth > 0 and self._said_in_turn > 0
+        if self._queue_depth > 0:
+            self._said_in_turn += 1
         combined = Utterance(
             first.key, self.language, message.text, message.params,
             tuple(c for u in utterances for c in u.clips) if all(u.clips for u in utterances) else (),
-            earcon, pulses,
+            earcon, pulses, queued,
         )
         return self._safely(lambda: self.speech.speak(combined))
 
@@ -234,9 +250,22 @@ class Announcer:
         log.warning("audio failed: %s", exc)
         self._deliver(self._render([("audio.failed", {})], "error", None), None)
 
+    def cannot_say(self, exc: PhraseUnsayable) -> None:
+        """A phrase has no voice in this language: say which one and what to install, once per
+        language, and never as "sound is not working" (other phrases still sound)."""
+        log.warning("%s", exc)
+        if exc.language in self._unsayable_told:
+            return
+        self._unsayable_told.add(exc.language)
+        notice = self._render([(f"voice.missing.{exc.language}", {})], "error", None)
+        self._deliver(notice, None)
+
     def _safely(self, action) -> bool:
         try:
             action()
+        except PhraseUnsayable as exc:
+            self.cannot_say(exc)
+            return False
         except SpeechUnavailable as exc:
             self.audio_failed(exc)
             return False

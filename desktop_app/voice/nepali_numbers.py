@@ -1,4 +1,4 @@
-"""Nepali numbers: words in Devanagari for speech, Devanagari digits for the screen.
+"""Nepali numbers as words in Devanagari, so Nepali speech never reads English digits aloud.
 
 Nepali counts in the South-Asian way (सय, हजार, लाख, करोड), and every number from 1 to 99 has its
 own word, so the words below are a table, not a rule.
@@ -22,8 +22,6 @@ assert len(_ONES_TO_99) == 100
 # (value, word), largest first. Above करोड the count of crores is itself spelled out recursively.
 _SCALES: tuple[tuple[int, str], ...] = ((10_000_000, "करोड"), (100_000, "लाख"), (1000, "हजार"), (100, "सय"))
 
-_DEVANAGARI_DIGITS = str.maketrans("0123456789", "०१२३४५६७८९")
-
 
 def number_to_words(n: int) -> str:
     """Spell a non-negative integer in Nepali words, e.g. 1500 -> "एक हजार पाँच सय"."""
@@ -42,28 +40,3 @@ def number_to_words(n: int) -> str:
     if rest:
         words.append(_ONES_TO_99[rest])
     return " ".join(words)
-
-
-def to_devanagari_digits(text: str | int) -> str:
-    """Replace ASCII digits with Devanagari digits: 500 -> "५००"."""
-    return str(text).translate(_DEVANAGARI_DIGITS)
-
-
-def group_south_asian(n: int) -> str:
-    """Group digits the way Nepal writes money: 150000 -> "1,50,000"."""
-    if n < 0:
-        return "-" + group_south_asian(-n)
-    digits = str(n)
-    if len(digits) <= 3:
-        return digits
-    head, tail = digits[:-3], digits[-3:]
-    pairs = []
-    while len(head) > 2:
-        pairs.insert(0, head[-2:])
-        head = head[:-2]
-    return ",".join([head, *pairs, tail])
-
-
-def format_nepali_digits(n: int) -> str:
-    """Screen form of a number in Nepali: 150000 -> "१,५०,०००"."""
-    return to_devanagari_digits(group_south_asian(n))

@@ -1,4 +1,5 @@
 from desktop_app.voice.announcer import Announcer
+from desktop_app.voice.messages import PhraseUnsayable
 from desktop_app.recognition.evidence import Decision
 from desktop_app.voice.phrases import PhraseCatalogue
 from tests.spies import SpeechSpy
@@ -114,3 +115,47 @@ def test_a_late_speech_failure_after_a_sync_one_is_not_told_twice():
     announcer.say("help")  # queued fine ...
     announcer.audio_failed(RuntimeError("TTS worker: device gone"))  # ... then the worker fails
     assert [m.key for m in reader].count("audio.failed") == 1
+
+
+def test_a_note_result_is_the_value_alone():
+    """Nothing names the side of the note: the value is what the user asked for."""
+    announcer, spy, _, _ = make()
+    message = announcer.announce(Decision("note", "500", "back"))
+    assert message.keys == ("note.500",) and spy.keys == ["note.500"]
+
+
+def test_messages_said_in_turn_queue_behind_the_first():
+    announcer, spy, _, _ = make(language="en")
+    with announcer.in_turn():
+        announcer.say("welcome")
+        announcer.error("camera.missing", then=("video.offer",))
+        announcer.say("video.opened", name="note.mp4")
+    announcer.say("help")
+    assert spy.keys == ["welcome", "camera.missing", "video.opened", "help"]
+    assert [u.queued for u in spy.spoken] == [False, True, True, False]
+    with announcer.in_turn():  # a new turn starts by cutting off what was playing
+        announcer.say("ready")
+    assert spy.last.queued is False
+
+
+class _NoNepaliVoice(SpeechSpy):
+    def speak(self, utterance):
+        if utterance.language == "ne" and not utterance.clips:
+            raise PhraseUnsayable(utterance.key, "ne", "no Nepali voice", "install espeak-ng")
+        super().speak(utterance)
+
+
+def test_a_phrase_without_a_voice_is_told_as_that_once_not_as_sound_failing(caplog):
+    spy = _NoNepaliVoice()
+    announcer = Announcer(PhraseCatalogue.load(), spy, language="ne")
+    reader = []
+    announcer.screen_reader.append(reader.append)
+    with caplog.at_level("WARNING", logger="desktop_app.announcer"):
+        announcer.say("total", amount=20)
+        announcer.say("volume.changed", percent=50)
+    keys = [m.key for m in reader]
+    assert "audio.failed" not in keys
+    assert keys == ["voice.missing.ne", "total", "volume.changed"]  # told once, then the phrases
+    assert spy.keys == ["voice.missing.ne"]  # the notice has a clip, so it is heard
+    assert "'total'" in caplog.text and "'volume.changed'" in caplog.text and "espeak-ng" in caplog.text
+    assert announcer.say("note.500").spoken  # clips still play

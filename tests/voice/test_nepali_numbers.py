@@ -2,9 +2,7 @@ import re
 
 import pytest
 
-from desktop_app.voice.nepali_numbers import (
-    format_nepali_digits, group_south_asian, number_to_words, to_devanagari_digits,
-)
+from desktop_app.voice.nepali_numbers import number_to_words
 
 
 @pytest.mark.parametrize("n, words", [
@@ -53,12 +51,3 @@ def test_non_int_rejected(bad):
     with pytest.raises(TypeError):
         number_to_words(bad)
 
-
-def test_digits_and_grouping():
-    assert to_devanagari_digits(1500) == "१५००"
-    assert to_devanagari_digits("Rs 20") == "Rs २०"
-    assert group_south_asian(999) == "999"
-    assert group_south_asian(1000) == "1,000"
-    assert group_south_asian(150000) == "1,50,000"
-    assert group_south_asian(12345678) == "1,23,45,678"
-    assert format_nepali_digits(150000) == "१,५०,०००"

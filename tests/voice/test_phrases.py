@@ -11,7 +11,8 @@ REQUIRED_KEYS = (
     "result.unsure hint.too_dark hint.blurred hint.move_closer hint.partial scan.held_too_long camera.missing "
     "camera.lost camera.back camera.opened video.opened video.ended video.error model.missing model.corrupt "
     "gallery.missing audio.failed language.switched volume.changed rate.changed quit.confirm quit.cancelled "
-    "total total.reset side.front side.back kiosk.prompt kiosk.next_customer kiosk.scanning not_nepali"
+    "total total.reset kiosk.prompt kiosk.next_customer kiosk.scanning voice.missing.ne voice.missing.en "
+    "sound.clip_missing sound.clip_broken"
 ).split()
 
 SAMPLE_PARAMS = {"number": 1500, "text": "cam0"}
