@@ -80,6 +80,8 @@ class KeyRouter(QObject):
         key = event.key()
         command = event.modifiers() & _COMMAND_MODS
         now = self._clock()
+        if self.window.kiosk and pressed and not event.isAutoRepeat():
+            self.window.announcer.stop()  # any key interrupts the kiosk's speech (ADA 707.5)
         if key == Qt.Key.Key_Space and command and pressed:
             return False  # Ctrl/Alt/Meta+Space are screen-reader and desktop commands, never a scan
         if key == Qt.Key.Key_Space:

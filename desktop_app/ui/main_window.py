@@ -75,6 +75,11 @@ class MainWindow(QMainWindow):
                                          thresholds=thresholds)
         self.quit_guard = QuitGuard(announcer, clock, kiosk=kiosk)
         self.speech_controls = SpeechControls(announcer, settings)
+        self.kiosk_speech = settings.kiosk_speech() if kiosk else None
+        if self.kiosk_speech is not None:
+            self.speech_controls.kiosk = self.kiosk_speech
+            self.kiosk_speech.apply(announcer)  # the first customer starts with the attendant's voice
+            self.controller.on_rearm = self._next_customer
         self.sources = SourceOwner(announcer, self.controller, settings, kiosk=kiosk, clock=clock, parent=self)
         self.slot = self.sources.slot
         self._recognition_deaths = 0
@@ -265,8 +270,13 @@ class MainWindow(QMainWindow):
 
     def toggle_language(self) -> None:
         language = "en" if self.announcer.language == "ne" else "ne"
-        self.settings.language = language
+        if not self.kiosk:  # a kiosk customer's language ends with that customer
+            self.settings.language = language
         self.announcer.set_language(language)
+        self.retranslate()
+
+    def _next_customer(self) -> None:
+        self.kiosk_speech.apply(self.announcer)
         self.retranslate()
 
     # --- the scan key -------------------------------------------------------------------

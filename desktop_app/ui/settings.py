@@ -161,6 +161,19 @@ class AppSettings:
     def text_scale(self, value: float) -> None:
         self.store.setValue("view/text_scale", _as_float(value, 1.0, 0.5, 3.2))
 
+    def kiosk_speech(self):
+        """The attendant's [kiosk] voice; missing values fall back to the ordinary settings."""
+        from desktop_app.voice.kiosk_speech import DEFAULT_MIN_VOLUME, KioskSpeech
+
+        language = self.store.value("kiosk/language", self.language)
+        floor = _as_float(self.store.value("kiosk/min_volume", DEFAULT_MIN_VOLUME), DEFAULT_MIN_VOLUME, *VOLUME_RANGE)
+        return KioskSpeech(
+            volume=_as_float(self.store.value("kiosk/volume", self.volume), self.volume, *VOLUME_RANGE),
+            rate=_as_float(self.store.value("kiosk/rate", self.rate), self.rate, *RATE_RANGE),
+            language=language if language in LANGUAGES else self.language,
+            min_volume=floor,
+        )
+
     def keymap(self):
         """The keys as the settings file sets them ([keys] command=KEY, require=alt_shift)."""
         from .keymap import DEFAULT_KEYS, KeyMap
