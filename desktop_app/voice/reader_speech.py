@@ -38,8 +38,11 @@ def import_speechd():
 class SpeechDispatcherSink:
     """An ``announcer.screen_reader`` sink that speaks through speech-dispatcher.
 
-    Results and errors go at priority "message" (queued before text, after Orca's important
-    messages); status at "notification" (dropped if anything else is speaking).
+    Everything goes at priority "message": queued after what Orca is saying, never cancelled by
+    Orca's own text (key echo, focus) and never cancelling each other, so the welcome and "video
+    opened" are both heard (at "notification" the second cut the first off, seen with Orca
+    43.1). A result or error first cancels this app's own unspoken messages (not Orca's), so
+    the value is not kept waiting behind a stale status line.
     """
 
     def __init__(self, client=None, module=None):
@@ -60,19 +63,20 @@ class SpeechDispatcherSink:
             return None
         return cls(client, speechd)
 
-    def priority_for(self, politeness: str) -> str:
-        return "message" if politeness == ASSERTIVE else "notification"
+    priority = "message"
 
     def __call__(self, message) -> None:
         text = message.reader_text or message.text
         if not text or not message.politeness:
             return
-        priority = self.priority_for(message.politeness)
+        urgent = message.politeness == ASSERTIVE
         if self.client is not None:
-            self.client.set_priority(getattr(self._speechd.Priority, priority.upper()) if self._speechd else priority)
+            if urgent:
+                self.client.cancel()  # this connection's own queue only (speechd's default scope)
+            self.client.set_priority(self._speechd.Priority.MESSAGE if self._speechd else self.priority)
             self.client.set_language(message.language)
             self.client.speak(text)
-        self.said.append((text, priority))
+        self.said.append((text, "cancel+" + self.priority if urgent else self.priority))
 
     def close(self) -> None:
         if self.client is not None:

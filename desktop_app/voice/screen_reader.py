@@ -3,6 +3,7 @@
 Linux: Orca sets the AT-SPI bus property ``org.a11y.Status.ScreenReaderEnabled`` on the
 session bus (``org.a11y.Bus`` at ``/org/a11y/bus``) while it runs; it is read with ``gdbus``
 (or ``dbus-send``), which every GNOME/MATE/XFCE desktop has, so no D-Bus binding is needed.
+An Orca process counts too: Orca 43.1 started by hand leaves the flag false (seen under Xvfb).
 Windows: ``SystemParametersInfo(SPI_GETSCREENREADER)``, which NVDA, JAWS and Narrator set.
 
 Orca speaks ``object:announcement`` events only from 45.2 on; Debian 12 ships 43.1, where an
@@ -17,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import Callable
 
 log = logging.getLogger("desktop_app.screen_reader")
@@ -58,6 +60,24 @@ def linux_screen_reader_enabled(run=subprocess.run) -> bool | None:
     return parse_bus_reply(done.stdout)
 
 
+def orca_process_running(proc: Path = Path("/proc")) -> bool:
+    """An Orca started by hand (or by a desktop that does not set the AT-SPI flag: Orca 43 on
+    Debian 12 leaves ScreenReaderEnabled false) is still a screen reader speaking."""
+    try:
+        entries = list(proc.iterdir())
+    except OSError:
+        return False
+    for entry in entries:
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() == "orca":
+                return True
+        except OSError:
+            continue  # gone, or not ours to read
+    return False
+
+
 def windows_screen_reader_enabled() -> bool | None:
     try:
         import ctypes
@@ -75,7 +95,7 @@ def screen_reader_running() -> bool:
     if sys.platform.startswith("win"):
         found = windows_screen_reader_enabled()
     else:
-        found = linux_screen_reader_enabled()
+        found = linux_screen_reader_enabled() or orca_process_running()
     return bool(found)
 
 

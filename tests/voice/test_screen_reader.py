@@ -52,6 +52,9 @@ class FakeClient:
     def speak(self, text):
         self.calls.append(("speak", text))
 
+    def cancel(self):
+        self.calls.append(("cancel",))
+
 
 def test_speech_dispatcher_gets_the_reader_text_at_a_priority():
     client = FakeClient()
@@ -59,5 +62,18 @@ def test_speech_dispatcher_gets_the_reader_text_at_a_priority():
     sink(SimpleNamespace(text="500 rupees", reader_text="Result ready.", politeness="assertive", language="en"))
     sink(SimpleNamespace(text="Ready.", reader_text="Ready.", politeness="polite", language="en"))
     sink(SimpleNamespace(text="x", reader_text="x", politeness="", language="en"))  # not for the reader
-    assert sink.said == [("Result ready.", "message"), ("Ready.", "notification")]
+    assert sink.said == [("Result ready.", "cancel+message"), ("Ready.", "message")]
     assert ("speak", "Result ready.") in client.calls and ("speak", "500 rupees") not in client.calls
+    assert client.calls.index(("cancel",)) < client.calls.index(("speak", "Result ready."))
+    assert client.calls.count(("cancel",)) == 1  # status waits its turn, cancels nothing
+
+
+def test_an_orca_process_counts_as_a_running_screen_reader(tmp_path):
+    (tmp_path / "self").mkdir()
+    (tmp_path / "12").mkdir()
+    (tmp_path / "12" / "comm").write_text("python3\n")
+    assert not sr.orca_process_running(tmp_path)
+    (tmp_path / "345").mkdir()
+    (tmp_path / "345" / "comm").write_text("orca\n")
+    assert sr.orca_process_running(tmp_path)
+    assert not sr.orca_process_running(tmp_path / "missing")
