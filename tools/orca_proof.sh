@@ -39,7 +39,8 @@ if [[ "${1:-}" == "--inner" ]]; then
     sleep 3
     kill "$APP" "$ORCA" 2>/dev/null || true
     sleep 1
-    pkill -P $$ speech-dispatcher 2>/dev/null || true
+    SPD_PID="$XDG_RUNTIME_DIR/speech-dispatcher/pid/speech-dispatcher.pid"  # autospawned: not our child
+    [[ -s "$SPD_PID" ]] && kill "$(cat "$SPD_PID")" 2>/dev/null || true
     kill "$BUS" 2>/dev/null || true
     exit 0
 fi
