@@ -1,4 +1,5 @@
 """Speech through a real ALSA device (a file), each in a subprocess so its ~/.asoundrc applies."""
+import glob
 import os
 import shutil
 import subprocess
@@ -104,3 +105,22 @@ def test_broken_device_raises_once_and_keeps_working(alsa_file_device):
     assert proc.stdout.split("\n")[:5] == [
         "unavailable note.500 ne", "unavailable note.500 en", "unavailable result.none ne",
         "unavailable earcon", "still running"]
+
+
+# Debian/Ubuntu with PulseAudio or PipeWire: alsa.conf loads the pulse plugin for every device.
+PULSE_PLUGIN_CONFIGURED = bool(glob.glob("/usr/share/alsa/alsa.conf.d/*pulse*") + glob.glob("/etc/alsa/conf.d/*pulse*"))
+
+
+@pytest.mark.skipif(not PULSE_PLUGIN_CONFIGURED, reason="no pulse/pipewire ALSA plugin configured here")
+def test_the_device_opens_where_the_system_loads_the_pulse_plugin(tmp_path):
+    """The audio library bundles a libasound that looks for plugins in Red Hat's folder; without
+    the system's own folder every open fails with "Unknown PCM default"."""
+    proc, out = _alsa_run(tmp_path, """
+        import numpy as np
+        from desktop_app.voice.output import AudioOutput
+        output = AudioOutput()
+        output.play(np.full(2205, 0.25))
+        output.wait_done()
+    """)
+    assert proc.returncode == 0, proc.stderr
+    assert "Unknown PCM" not in proc.stderr and abs(read_wav(out).size - 2205) <= 2
