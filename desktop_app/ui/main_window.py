@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QGridLayout,
-    QLabel,
     QMainWindow,
     QPushButton,
     QVBoxLayout,
@@ -43,6 +42,7 @@ from .menus import Menus
 from .output_control import OutputControl
 from .preview import PreviewView
 from .quitting import QuitGuard
+from .readout import Readout
 from .settings import AppSettings
 from .source_owner import SourceOwner
 from .speech_controls import SpeechControls
@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         central.setObjectName("central")
         layout = QVBoxLayout(central)
         self.preview = PreviewView(central)
-        self.result_label = QLabel("", central)
+        self.result_label = Readout("", central)
         self.result_label.setObjectName("result")
         self.result_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.result_label.setWordWrap(True)
@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         # Focusable (after the line above, which resets the policy) so a screen-reader user can
         # Tab to the last result and have it read.
         self.result_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.status_label = QLabel("", central)
+        self.status_label = Readout("", central)
         self.status_label.setObjectName("status")
         self.status_label.setWordWrap(True)
         self.status_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reads the status line too
@@ -195,19 +195,13 @@ class MainWindow(QMainWindow):
                 if widget is not self.scan_button:  # Space scans; Enter is how a button is pressed
                     description = f"{description} {label('enter', lang)[2]}"
             set_accessible(widget, name, description)
+            if isinstance(widget, Readout):
+                widget.name_default(name)
         self.menus.retranslate(lang)
         self.appearance.retranslate(lang)
         self.history.retranslate(lang)
         if hasattr(self, "output"):
             self.output.retranslate(lang)
-        self._name_readouts()
-
-    def _name_readouts(self) -> None:
-        """The result and status lines are named by what they say, so Tab to them reads it."""
-        for widget, item in ((self.result_label, "result"), (self.status_label, "status")):
-            said = widget.property("said") or ""
-            if said:
-                widget.setAccessibleName(said)
 
     # --- what tests and the bench look at -------------------------------------------
     @property
@@ -354,9 +348,9 @@ class MainWindow(QMainWindow):
         """The window's part of each scan event (the controller has said what is said)."""
         for outcome in outcomes:
             if outcome.event.kind == "started":
-                self._set_line(self.status_label, self.announcer.catalogue.text("scan.started", self.announcer.language))
+                self.status_label.show_text(self.announcer.catalogue.text("scan.started", self.announcer.language))
             elif outcome.event.kind == "decision" and outcome.event.decision is not None:
-                self._set_line(self.status_label, self.announcer.catalogue.text("ready", self.announcer.language))
+                self.status_label.show_text(self.announcer.catalogue.text("ready", self.announcer.language))
         self._update_mode()
 
     def _update_mode(self) -> None:
@@ -388,12 +382,7 @@ class MainWindow(QMainWindow):
     def _show_message(self, message: Message) -> None:
         widget = self.result_label if message.kind == "result" or message.key.startswith("kiosk.") else self.status_label
         # Privacy mode keeps the value from the screen reader, so the name carries reader_text.
-        self._set_line(widget, message.text, message.reader_text)
-
-    def _set_line(self, widget: QLabel, text: str, said: str = "") -> None:
-        widget.setText(text)
-        widget.setProperty("said", said or text)
-        self._name_readouts()
+        widget.show_text(message.text, message.reader_text)
 
     def report_audio_failure(self, exc: SpeechUnavailable) -> None:
         """Called by the speech backend from its worker thread."""
