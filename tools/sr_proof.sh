@@ -26,7 +26,9 @@ if [[ "${1:-}" == "--inner" ]]; then
 pcm.!default { type file; slave.pcm "null"; file "|cat >>$OUT/sound.raw"; format "raw" }
 ASOUND
     rm -f "$OUT/sound.raw"
-    printf '[speech]\nprivacy=%s\n' "$PRIVACY" >"$OUT/settings.ini"
+    # Announcements, as for Orca 45.2+ (this machine's Orca 43.1 would get speech-dispatcher:
+    # tools/orca_proof.sh shows that path).
+    printf '[speech]\nprivacy=%s\nreader_path=announcement\n' "$PRIVACY" >"$OUT/settings.ini"
     APP_ARGS=$(printf ' %q' --source "$VIDEO" "$@")
     set +e
     /usr/bin/python3 tools/atspi_probe.py --app "Nepali Cash Reader" --wait 30 --listen "${NCR_LISTEN:-12}" \

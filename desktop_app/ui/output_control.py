@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QActionGroup
 
 from desktop_app.voice import screen_reader as detect
 from desktop_app.voice.output_mode import APP, BOTH, MODES, SCREEN_READER, default_mode, next_mode
-from desktop_app.voice.reader_speech import SpeechDispatcherSink
+from desktop_app.voice.reader_speech import NvdaSink, SpeechDispatcherSink
 
 from .labels import label
 
@@ -40,7 +40,8 @@ class OutputControl(QObject):
         self.reader_running = bool(probe())
         chosen = settings.output_mode
         self.mode = chosen or default_mode(self.reader_running)
-        self.speechd: SpeechDispatcherSink | None = None
+        self.direct = None  # a sink for the screen reader's own speech path, when one is used
+        self.path = detect.ANNOUNCEMENT
         self._apply()
         self._changed.connect(self._on_reader_changed)
         self.watcher = None
@@ -78,17 +79,19 @@ class OutputControl(QObject):
     def _apply(self) -> None:
         self.announcer.output_mode = self.mode
         path = detect.reader_path(self.settings.reader_path) if self.mode != APP else detect.ANNOUNCEMENT
-        if path == detect.SPEECHD and self.speechd is None:
-            self.speechd = SpeechDispatcherSink.connect()
-            if self.speechd is not None:
-                self.announcer.screen_reader.append(self.speechd)
-        elif path != detect.SPEECHD and self.speechd is not None:
-            self.announcer.screen_reader.remove(self.speechd)
-            self.speechd.close()
-            self.speechd = None
+        if path != self.path:
+            if self.direct is not None:
+                self.announcer.screen_reader.remove(self.direct)
+                self.direct.close()
+            connect = {detect.SPEECHD: SpeechDispatcherSink.connect, detect.NVDA: NvdaSink.connect}.get(path)
+            self.direct = connect() if connect else None
+            if self.direct is not None:
+                self.announcer.screen_reader.append(self.direct)
+            self.path = path
         # Words go one way to the screen reader, never both ways at once.
-        self.bridge.enabled = self.speechd is None
-        log.info("output mode %s, screen reader path %s", self.mode, "speechd" if self.speechd else "announcement")
+        self.bridge.enabled = self.direct is None
+        log.info("output mode %s, screen reader path %s", self.mode,
+                 path if self.direct is not None else detect.ANNOUNCEMENT)
 
     def _check(self) -> None:
         for mode, action in self.actions.items():
@@ -113,5 +116,5 @@ class OutputControl(QObject):
     def shutdown(self) -> None:
         if self.watcher is not None:
             self.watcher.stop()
-        if self.speechd is not None:
-            self.speechd.close()
+        if self.direct is not None:
+            self.direct.close()

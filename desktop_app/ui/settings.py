@@ -149,9 +149,9 @@ class AppSettings:
 
     @property
     def reader_path(self) -> str:
-        """How the screen reader gets the words: auto, announcement or speechd (attendants force one)."""
+        """How the screen reader gets the words: auto, announcement, speechd or nvda (to force one)."""
         value = self.store.value("speech/reader_path", "auto")
-        return value if value in ("auto", "announcement", "speechd") else "auto"
+        return value if value in ("auto", "announcement", "speechd", "nvda") else "auto"
 
     @property
     def text_scale(self) -> float:

@@ -1,4 +1,5 @@
-"""The screen reader's own speech path on Linux: speech-dispatcher (Qt-free).
+"""The screen reader's own speech paths (Qt-free): speech-dispatcher on Linux, NVDA's
+controller client on Windows.
 
 Orca speaks through speech-dispatcher, so a message handed to it with a priority queues with
 Orca's own speech instead of being a second voice over it. Used where Qt announcements are
@@ -85,3 +86,45 @@ class SpeechDispatcherSink:
             except Exception:
                 log.debug("speechd close failed", exc_info=True)
             self.client = None
+
+
+class NvdaSink:
+    """An ``announcer.screen_reader`` sink that hands the words to NVDA's controller client,
+    through cytolk or accessible_output2 (whichever is installed; both wrap
+    nvdaControllerClient). Only while NVDA runs: otherwise the Qt announcement (a UIA
+    notification) reaches JAWS or Narrator. Results and errors interrupt NVDA; the rest queue."""
+
+    def __init__(self, speak):
+        self._speak = speak  # (text, interrupt) -> None
+        self.said: list[tuple[str, bool]] = []
+
+    @classmethod
+    def connect(cls) -> "NvdaSink | None":
+        try:
+            from cytolk import tolk  # noqa: PLC0415 (optional, Windows only)
+
+            tolk.load()
+            if tolk.detect_screen_reader() == "NVDA":
+                return cls(lambda text, interrupt: tolk.speak(text, interrupt))
+        except Exception as exc:  # not installed, not Windows, no NVDA
+            log.info("cytolk not usable: %s", exc)
+        try:
+            from accessible_output2.outputs.nvda import NVDA  # noqa: PLC0415
+
+            nvda = NVDA()
+            if nvda.is_active():
+                return cls(lambda text, interrupt: nvda.speak(text, interrupt=interrupt))
+        except Exception as exc:
+            log.info("accessible_output2 not usable: %s", exc)
+        return None
+
+    def __call__(self, message) -> None:
+        text = message.reader_text or message.text
+        if not text or not message.politeness:
+            return
+        urgent = message.politeness == ASSERTIVE
+        self._speak(text, urgent)
+        self.said.append((text, urgent))
+
+    def close(self) -> None:
+        """Nothing to release: the controller client holds no connection."""

@@ -12,6 +12,7 @@ path, so they queue with Orca's speech by priority instead of talking over it).
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import shutil
@@ -23,7 +24,8 @@ from typing import Callable
 
 log = logging.getLogger("desktop_app.screen_reader")
 
-ANNOUNCEMENT, SPEECHD = "announcement", "speechd"
+ANNOUNCEMENT, SPEECHD, NVDA = "announcement", "speechd", "nvda"
+PATHS = (ANNOUNCEMENT, SPEECHD, NVDA)
 ORCA_ANNOUNCES_FROM = (45, 2)
 _QUERY_TIMEOUT = 2.0  # seconds; a hung session bus must not hang the app
 SPI_GETSCREENREADER = 0x0046
@@ -99,6 +101,12 @@ def screen_reader_running() -> bool:
     return bool(found)
 
 
+@functools.lru_cache(maxsize=1)
+def installed_orca_version() -> tuple[int, ...] | None:
+    """Asked once per run: the answer cannot change while the app runs."""
+    return orca_version()
+
+
 def orca_version(run=subprocess.run) -> tuple[int, ...] | None:
     """Orca's version from ``orca --version`` ("orca 43.1"), or None when there is no Orca."""
     if not shutil.which("orca"):
@@ -111,11 +119,16 @@ def orca_version(run=subprocess.run) -> tuple[int, ...] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def reader_path(choice: str = "auto", *, platform: str = sys.platform, orca=orca_version) -> str:
-    """How the screen reader is handed the words: Qt announcements, or speech-dispatcher where
-    an older Orca would keep announcements silent. ``choice`` forces one ("announcement"/"speechd")."""
-    if choice in (ANNOUNCEMENT, SPEECHD):
+def reader_path(choice: str = "auto", *, platform: str | None = None, orca=None) -> str:
+    """How the screen reader is handed the words: Qt announcements; speech-dispatcher where an
+    older Orca would keep announcements silent; NVDA's controller client on Windows (used when
+    NVDA runs, else the UIA notification a Qt announcement becomes). ``choice`` forces one."""
+    if choice in PATHS:
         return choice
+    platform = sys.platform if platform is None else platform
+    orca = installed_orca_version if orca is None else orca
+    if platform.startswith("win"):
+        return NVDA
     if platform.startswith("linux"):
         version = orca()
         if version is not None and version < ORCA_ANNOUNCES_FROM:

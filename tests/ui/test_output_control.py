@@ -98,3 +98,42 @@ def test_the_result_and_status_lines_are_named_by_what_they_say(qtbot, start_app
     assert status == run.window.status_label.text() and status
     QTest.keyClick(run.window, Qt.Key.Key_L)  # a language switch keeps the result as the name
     assert run.window.result_label.accessibleName() == "500 rupees"
+
+
+def test_an_old_orca_gets_the_words_through_speech_dispatcher_and_no_announcement(qtbot, start_app, ui_assets,
+                                                                                  monkeypatch):
+    from desktop_app.ui import output_control
+    from desktop_app.voice import screen_reader
+    from desktop_app.voice.reader_speech import SpeechDispatcherSink
+
+    class Client:
+        def __init__(self):
+            self.spoken = []
+
+        def set_priority(self, _p): pass
+
+        def set_language(self, _l): pass
+
+        def cancel(self): pass
+
+        def speak(self, text):
+            self.spoken.append(text)
+
+        def close(self): pass
+
+    client = Client()
+    monkeypatch.setenv("NCR_SCREEN_READER", "1")
+    monkeypatch.setattr(screen_reader, "installed_orca_version", lambda: (43, 1))  # Debian 12's Orca
+    monkeypatch.setattr(screen_reader.sys, "platform", "linux")
+    monkeypatch.setattr(output_control.SpeechDispatcherSink, "connect", classmethod(lambda cls: cls(client)))
+    run = start_app(str(ui_assets.note_video), output_mode=None, reader_path="auto")
+    assert isinstance(run.window.output.direct, SpeechDispatcherSink)
+    window = run.window
+    qtbot.waitUntil(lambda: window.preview.frames_shown >= 2, timeout=10000)
+    assert hold_space(qtbot, window, until=lambda: "500 rupees" in client.spoken)
+    release_space(window)
+    assert any(text.startswith("Welcome.") for text in client.spoken)
+    assert run.posted == []  # Qt announcements off: a newer Orca could not say it twice
+    assert run.spy.spoken == []  # and the app's own voice is silent
+    window.output.choose("app")  # the app speaks: speech-dispatcher is let go
+    assert window.output.direct is None and window.screen_reader.enabled

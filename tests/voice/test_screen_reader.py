@@ -5,7 +5,7 @@ import subprocess
 from types import SimpleNamespace
 
 from desktop_app.voice import screen_reader as sr
-from desktop_app.voice.reader_speech import SpeechDispatcherSink
+from desktop_app.voice.reader_speech import NvdaSink, SpeechDispatcherSink
 
 
 def test_bus_replies_of_both_tools_are_read():
@@ -27,8 +27,10 @@ def test_an_orca_older_than_45_2_gets_speech_dispatcher():
     assert sr.reader_path(platform="linux", orca=lambda: (43, 1)) == sr.SPEECHD
     assert sr.reader_path(platform="linux", orca=lambda: (46, 0)) == sr.ANNOUNCEMENT
     assert sr.reader_path(platform="linux", orca=lambda: None) == sr.ANNOUNCEMENT
-    assert sr.reader_path(platform="win32", orca=lambda: (43, 1)) == sr.ANNOUNCEMENT
+    assert sr.reader_path(platform="win32", orca=lambda: (43, 1)) == sr.NVDA  # used when NVDA runs
+    assert sr.reader_path(platform="darwin", orca=lambda: (43, 1)) == sr.ANNOUNCEMENT
     assert sr.reader_path("speechd", platform="win32") == sr.SPEECHD
+    assert sr.reader_path("announcement", platform="linux", orca=lambda: (43, 1)) == sr.ANNOUNCEMENT
 
 
 def test_the_watcher_reports_only_changes():
@@ -77,3 +79,11 @@ def test_an_orca_process_counts_as_a_running_screen_reader(tmp_path):
     (tmp_path / "345" / "comm").write_text("orca\n")
     assert sr.orca_process_running(tmp_path)
     assert not sr.orca_process_running(tmp_path / "missing")
+
+
+def test_nvda_gets_the_reader_text_and_results_interrupt():
+    calls = []
+    sink = NvdaSink(lambda text, interrupt: calls.append((text, interrupt)))
+    sink(SimpleNamespace(text="500 rupees", reader_text="500 rupees", politeness="assertive", language="en"))
+    sink(SimpleNamespace(text="Ready.", reader_text="Ready.", politeness="polite", language="en"))
+    assert calls == [("500 rupees", True), ("Ready.", False)]
