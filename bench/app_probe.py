@@ -109,6 +109,10 @@ def main() -> int:
     parts = build_app(AppOptions(source=args.video, language="ne", gallery=Path(args.gallery)),
                       start_delay_ms=rec["start_delay_ms"])
     rec["t_built"] = time.monotonic()
+    # When the screen reader is handed each announcement (Qt event posted on the UI thread).
+    rec["announced"] = []
+    parts.window.screen_reader.hooks.append(
+        lambda posted: rec["announced"].append((time.monotonic(), posted.key, posted.kind)))
     rec["problems"] = [p.key for p in parts.problems]
     app, window = parts.app, parts.window
 

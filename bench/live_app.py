@@ -90,20 +90,36 @@ def preview_rates(rec: dict, window: str = "scan_window") -> dict:
                 gaps_over_100ms=sum(g > 0.1 for g in gaps))
 
 
+def words_offset() -> float:
+    """Seconds from a value's first sample to its words: the rising tone and the gap after it."""
+    from desktop_app.voice.audio import SAMPLE_RATE
+    from desktop_app.voice.earcons import earcon, gap
+
+    return (len(earcon("success")) + len(gap())) / SAMPLE_RATE
+
+
 def app_latencies(rec: dict) -> dict:
-    """Press -> result message and result -> first sample, for each hold in the real app."""
-    press_to_result, result_to_sound = [], []
+    """Per hold in the real app: press -> result message, result -> first sample, press -> first
+    sample of the value's words (after the tone), press -> announcement handed to the screen reader."""
+    press_to_result, result_to_sound, press_to_words, press_to_reader = [], [], [], []
     results, plays = rec["results"], rec["plays"]
+    offset = words_offset()
     for p in rec["presses"]:
-        after = [t for t, _key in results if t >= p]
+        after = [(t, key) for t, key in results if t >= p]
         if not after:
             continue
-        r = after[0]
+        r, key = after[0]
         press_to_result.append(r - p)
         sound = [t for t in plays if t >= r]
         if sound:
             result_to_sound.append(sound[0] - r)
-    return dict(press_to_result=press_to_result, result_to_sound=result_to_sound)
+            if key.startswith("note."):
+                press_to_words.append(sound[0] + offset - p)
+        handed = [t for t, k, kind in rec.get("announced", []) if t >= r and kind == "result"]
+        if handed and key.startswith("note."):
+            press_to_reader.append(handed[0] - p)
+    return dict(press_to_result=press_to_result, result_to_sound=result_to_sound,
+                press_to_words=press_to_words, press_to_reader=press_to_reader)
 
 
 def run_live_app(quick: bool, note: NoteImage | None, gallery: Path | None) -> list[Section]:
@@ -126,7 +142,8 @@ def run_live_app(quick: bool, note: NoteImage | None, gallery: Path | None) -> l
         hard_video = write_video(tmp / "unknown_note.avi", None, base=hard_frame)
         # A settings file of its own, in the temp dir: the user's settings are never touched.
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ALSA_CONFIG_PATH=str(tmp / "asound.conf"),
-                   NCR_SETTINGS_FILE=str(tmp / "settings.ini"), PYTHONPATH=str(REPO))
+                   NCR_SETTINGS_FILE=str(tmp / "settings.ini"), PYTHONPATH=str(REPO),
+                   NCR_SCREEN_READER="0")  # the app speaks, and still hands over each announcement
         env.pop("NCR_NO_SETTINGS", None)
         # Several starts for the cold-start figure; the first run also measures frame rates.
         starts = 2 if quick else 4
@@ -203,6 +220,11 @@ def run_live_app(quick: bool, note: NoteImage | None, gallery: Path | None) -> l
             stale / max(1, len(main["presses"])), 2)
     if lat["result_to_sound"]:
         fps_sec.figures["(real app) result message to first sample"] = Stats.of_seconds(lat["result_to_sound"])
+    if lat["press_to_words"]:
+        fps_sec.figures["(real app) press to first sample of the value's words"] = Stats.of_seconds(lat["press_to_words"])
+    if lat["press_to_reader"]:
+        fps_sec.figures["(real app) press to announcement handed to the screen reader"] = Stats.of_seconds(
+            lat["press_to_reader"])
     said = sorted({k for _, k in main["results"]})
     fps_sec.note(f"results spoken in the real app: {said}")
     # 5. Cold start and memory.

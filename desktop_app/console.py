@@ -5,7 +5,8 @@ played at its own speed); pressing Enter is a tap on the scan key: the same Scan
 the window's takes a short burst of frames and decides once. Everything the user is told goes
 through the same Announcer as in the window: spoken, and printed (the printed text is the "screen").
 
-Keys (each followed by Enter): Enter scan, r repeat, l language, t total, 0 clear total,
+Keys (each followed by Enter): Enter scan, r repeat, l language, t total, u take back the last
+note, a add a held-back rescan, 0 clear total (asks once),
 h help, q quit. Commands typed while a scan is running wait for its answer. With ``--kiosk``
 the kiosk's own trigger scans whenever a note is shown, exactly as in the window.
 """
@@ -174,7 +175,11 @@ class ConsoleApp:
         elif command == "t":
             self.announcer.say_total()
         elif command == "0":
-            self.announcer.reset_total()
+            self.announcer.clear_total()
+        elif command == "u":
+            self.announcer.undo_count()
+        elif command == "a":
+            self.announcer.add_held_back()
         elif command in ("h", "?", "help"):
             self.announcer.say("help")
             self.announcer.say("console.keys")

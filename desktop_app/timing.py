@@ -33,3 +33,7 @@ STALL_CHECK = 0.25
 CAPTURE_STOP_WAIT = 0.2
 RECOGNITION_STOP_WAIT = 2.0
 IDLE_POLL = 0.05  # a capture loop with no frame (camera away) looks again after this
+# Counting: the same value scanned again within RESCAN_WINDOW of the last counted note is taken
+# for the same note held again (not added; A adds it); a second 0 within CLEAR_CONFIRM clears.
+RESCAN_WINDOW = 5.0
+CLEAR_CONFIRM = 5.0

@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-cursor0
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
   python3-pyatspi at-spi2-core dbus dbus-x11   # the screen-reader view (AT-SPI)
+  python3-speechd speech-dispatcher libglib2.0-bin xdotool   # Orca < 45.2's speech path; tools/*_proof.sh
 )
 
 missing=()

@@ -265,3 +265,17 @@ def test_a_keyboard_that_cannot_be_read_is_said_and_ends_the_session(bright_fold
     assert codes == [0]  # it ended; it did not wait for ever on a dead keyboard thread
     assert "! Cannot read the keyboard: 'utf-8' codec can't decode byte 0xff" in out.getvalue()
     assert spy.keys[-2:] == ["console.input_failed", "console.bye"]
+
+
+def test_counting_keys_are_the_windows_counting(bright_folder):
+    announcer, spy, out = make_announcer()
+    source = ImageFolderSource(bright_folder, loop=True)
+    lines = iter(["\n", "u\n", "u\n", "a\n", "\n", "0\n", "0\n", "t\n", "q\n"])
+    app = ConsoleApp(source, BrightnessRecognizer(), announcer, lines=lines, out=out)
+    assert app.run() == 0
+    printed = out.getvalue()
+    assert "Took back 500 rupees. Total 0 rupees." in printed and "Nothing to take back." in printed
+    assert "Nothing to add." in printed
+    assert "Press zero again to clear the total of 500 rupees." in printed
+    assert printed.index("Press zero again") < printed.index("Total cleared.")
+    assert announcer.total == 0  # (the scan after U counted again: U forgets the last scan too)

@@ -133,7 +133,12 @@ def main(argv=None) -> int:
         if args.then:
             GLib.timeout_add(int(args.then_delay * 1000),
                              lambda: children.append(subprocess.Popen(args.then, shell=True)) and False)
-        GLib.timeout_add(int(args.listen * 1000), lambda: pyatspi.Registry.stop() or False)
+        def finish():
+            state["tree_after"] = walk(app)  # what a user Tabbing around would find at the end
+            pyatspi.Registry.stop()
+            return False
+
+        GLib.timeout_add(int(args.listen * 1000), finish)
         return False
 
     # Listeners first: the registry tells the app someone listens, and Qt only then emits.
@@ -151,7 +156,8 @@ def main(argv=None) -> int:
 
     announcements = [e["text"] for e in events if e["type"].startswith("object:announcement")]
     missing = [text for text in args.expect if not any(text in a for a in announcements)]
-    result = {"app": app.name if app is not None else None, "tree": state["tree"], "events": events,
+    result = {"app": app.name if app is not None else None, "tree": state["tree"],
+              "tree_after": state.get("tree_after", []), "events": events,
               "announcements": announcements, "expected": args.expect, "missing": missing}
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:

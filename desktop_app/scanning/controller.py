@@ -7,6 +7,7 @@ is said when a scan starts, decides, or the kiosk re-arms for the next customer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from desktop_app.voice.announcer import Announcer, Message
 from desktop_app.recognition.evidence import FrameEvidence
@@ -45,6 +46,8 @@ class ScanController:
         # keys said after it). Set by the front end: no gallery, no camera, a broken video.
         self.problem: tuple[str, dict, tuple[str, ...]] | None = None
         self.trigger = AutoTrigger(self.session, thresholds) if kiosk else None
+        # Called when the kiosk re-arms, before "next customer" is said (the kiosk's voice reset).
+        self.on_rearm: Callable[[], None] | None = None
 
     @property
     def mode(self) -> str:
@@ -102,7 +105,9 @@ class ScanController:
             elif event.kind == "decision" and event.decision is not None:
                 message = self.announcer.announce(event.decision)
             elif event.kind == "rearmed":
-                self.announcer.total = 0  # a new customer starts from nothing
+                if self.on_rearm is not None:
+                    self.on_rearm()
+                self.announcer.tally.reset()  # a new customer starts from nothing
                 message = self.announcer.say("kiosk.next_customer")
             outcomes.append(Outcome(event, message))
         return outcomes

@@ -47,6 +47,9 @@ class ScreenReaderBridge(QObject):
         self.source = source  # the object the announcement is attributed to (the main window)
         self.hooks: list[Callable[[Posted], None]] = []  # observers (tests, logging)
         self.posted: deque[Posted] = deque(maxlen=keep)  # bounded: a kiosk runs for days
+        # Off while speech-dispatcher carries the words (an Orca that ignores announcements),
+        # so a newer Orca cannot hear them twice.
+        self.enabled = True
         self._post.connect(self._deliver)
 
     def __call__(self, message: Message) -> None:
@@ -54,14 +57,18 @@ class ScreenReaderBridge(QObject):
 
     @Slot(object)
     def _deliver(self, message: Message) -> None:
-        if not message.text:
+        # The announcer's output mode and privacy decide the words and the urgency.
+        text = message.reader_text or message.text
+        if not text or not self.enabled:
             return
-        politeness = politeness_for(message.kind)
-        event = QAccessibleAnnouncementEvent(self.source, message.text)
+        politeness = (QAccessible.AnnouncementPoliteness.Assertive if message.politeness == "assertive"
+                      else QAccessible.AnnouncementPoliteness.Polite if message.politeness
+                      else politeness_for(message.kind))
+        event = QAccessibleAnnouncementEvent(self.source, text)
         event.setPoliteness(politeness)
         QAccessible.updateAccessibility(event)
         posted = Posted(
-            message.text,
+            text,
             "assertive" if politeness == QAccessible.AnnouncementPoliteness.Assertive else "polite",
             message.key,
             message.kind,

@@ -55,25 +55,41 @@ class KeyRouter(QObject):
             return False  # dialogs and menus keep their own keys
         return self._key(event, kind == QEvent.Type.KeyPress)
 
-    def _handlers(self) -> dict:
+    def _commands(self) -> dict:
         w = self.window
+        a = w.announcer
         return {
-            Qt.Key.Key_R: w.repeat,
-            Qt.Key.Key_L: w.toggle_language,
-            Qt.Key.Key_Plus: lambda: w.speech_controls.change_volume(+VOLUME_STEP),
-            Qt.Key.Key_Equal: lambda: w.speech_controls.change_volume(+VOLUME_STEP),
-            Qt.Key.Key_Minus: lambda: w.speech_controls.change_volume(-VOLUME_STEP),
-            Qt.Key.Key_Underscore: lambda: w.speech_controls.change_volume(-VOLUME_STEP),
-            Qt.Key.Key_BracketRight: lambda: w.speech_controls.change_rate(+RATE_STEP),
-            Qt.Key.Key_BracketLeft: lambda: w.speech_controls.change_rate(-RATE_STEP),
-            Qt.Key.Key_F1: w.say_help,
-            Qt.Key.Key_Escape: w.escape,
+            "repeat": w.repeat,
+            "language": w.toggle_language,
+            "output": w.output.cycle,
+            "total": a.say_total,
+            "undo": a.undo_count,
+            "add": a.add_held_back,
+            "clear": a.clear_total,
+            "volume_up": lambda: w.speech_controls.change_volume(+VOLUME_STEP),
+            "volume_down": lambda: w.speech_controls.change_volume(-VOLUME_STEP),
+            "faster": lambda: w.speech_controls.change_rate(+RATE_STEP),
+            "slower": lambda: w.speech_controls.change_rate(-RATE_STEP),
+            "larger": lambda: w.appearance.change(+1),
+            "smaller": lambda: w.appearance.change(-1),
+            "help": w.say_help,
         }
+
+    def _handler(self, event: QKeyEvent):
+        key = event.key()
+        if key == Qt.Key.Key_Escape and not event.modifiers() & _COMMAND_MODS:
+            return self.window.escape
+        command = self.window.keymap.command_for(key, event.modifiers())
+        return self._commands()[command] if command else None
 
     def _key(self, event: QKeyEvent, pressed: bool) -> bool:
         key = event.key()
         command = event.modifiers() & _COMMAND_MODS
         now = self._clock()
+        if self.window.kiosk and pressed and not event.isAutoRepeat():
+            self.window.announcer.stop()  # any key interrupts the kiosk's speech (ADA 707.5)
+        if key == Qt.Key.Key_Space and command and pressed:
+            return False  # Ctrl/Alt/Meta+Space are screen-reader and desktop commands, never a scan
         if key == Qt.Key.Key_Space:
             if pressed:
                 self.window.press(now, event.isAutoRepeat())
@@ -84,9 +100,9 @@ class KeyRouter(QObject):
             if pressed and not event.isAutoRepeat():
                 self.window.quit_now()  # the documented admin combination; the only way out of a kiosk
             return True
-        if command:
+        handler = self._handler(event)
+        if handler is None and command:
             return False  # Ctrl+O, Ctrl+Q and menu accelerators go to their actions
-        handler = self._handlers().get(key)
         if handler is None and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             focused = QApplication.focusWidget()
             if (isinstance(focused, QAbstractButton) and focused.window() is self.window

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QGridLayout,
-    QLabel,
     QMainWindow,
     QPushButton,
     QVBoxLayout,
@@ -35,11 +34,15 @@ from desktop_app.voice.announcer import Announcer, Message
 from desktop_app.voice.messages import SpeechUnavailable
 
 from .accessibility import ScreenReaderBridge, set_accessible
+from .appearance import Appearance
+from .history import HistoryList
 from .keys import KeyRouter
 from .labels import label
 from .menus import Menus
+from .output_control import OutputControl
 from .preview import PreviewView
 from .quitting import QuitGuard
+from .readout import Readout
 from .settings import AppSettings
 from .source_owner import SourceOwner
 from .speech_controls import SpeechControls
@@ -50,18 +53,6 @@ log = logging.getLogger("desktop_app.ui")
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mkv *.mov *.webm *.m4v *.mpg *.mpeg);;All files (*)"
 RECOGNITION_RESTARTS = 3  # a recogniser thread that keeps dying is explained, not restarted for ever
 
-STYLE = """
-QMainWindow, QWidget#central { background: #000000; }
-QLabel#result { color: #FFFF00; background: #000000; font-size: 56pt; font-weight: bold; padding: 12px; }
-QLabel#result:focus { border: 4px solid #00FFFF; }
-QLabel#status { color: #FFFFFF; background: #000000; font-size: 20pt; padding: 6px; }
-QLabel#preview { background: #202020; color: #FFFFFF; font-size: 20pt; }
-QPushButton { color: #000000; background: #FFFF00; font-size: 16pt; font-weight: bold;
-              padding: 10px 16px; border: 3px solid #FFFFFF; border-radius: 6px; }
-QPushButton:focus { border: 5px solid #00FFFF; }
-QPushButton:pressed, QPushButton:checked { background: #FFA500; }
-QMenuBar, QMenu { font-size: 14pt; }
-"""
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +75,11 @@ class MainWindow(QMainWindow):
                                          thresholds=thresholds)
         self.quit_guard = QuitGuard(announcer, clock, kiosk=kiosk)
         self.speech_controls = SpeechControls(announcer, settings)
+        self.kiosk_speech = settings.kiosk_speech() if kiosk else None
+        if self.kiosk_speech is not None:
+            self.speech_controls.kiosk = self.kiosk_speech
+            self.kiosk_speech.apply(announcer)  # the first customer starts with the attendant's voice
+            self.controller.on_rearm = self._next_customer
         self.sources = SourceOwner(announcer, self.controller, settings, kiosk=kiosk, clock=clock, parent=self)
         self.slot = self.sources.slot
         self._recognition_deaths = 0
@@ -99,9 +95,13 @@ class MainWindow(QMainWindow):
         self.sources.offer_video.connect(self._offer_video)
         self.screen_reader = ScreenReaderBridge(self)
         announcer.screen_text.append(self._show_message)
+        announcer.screen_text.append(self.history.add)
         announcer.screen_reader.append(self.screen_reader)
+        self.output = OutputControl(self, announcer, settings, self.screen_reader)
+        self.output.retranslate(announcer.language)
 
         self._ticker = QTimer(self, interval=round(TICK_INTERVAL * 1000), timeout=self._tick)
+        self.keymap = settings.keymap()
         self.keys = KeyRouter(self, clock)
         self.keys.install()
         self.recognition.start()
@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         central.setObjectName("central")
         layout = QVBoxLayout(central)
         self.preview = PreviewView(central)
-        self.result_label = QLabel("", central)
+        self.result_label = Readout("", central)
         self.result_label.setObjectName("result")
         self.result_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.result_label.setWordWrap(True)
@@ -122,10 +122,11 @@ class MainWindow(QMainWindow):
         # Focusable (after the line above, which resets the policy) so a screen-reader user can
         # Tab to the last result and have it read.
         self.result_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.status_label = QLabel("", central)
+        self.status_label = Readout("", central)
         self.status_label.setObjectName("status")
         self.status_label.setWordWrap(True)
-        self.status_label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.status_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reads the status line too
+        self.history = HistoryList(central)
 
         # The scan button is pressed and held with the mouse (or touch) exactly like Space.
         self.scan_button = QPushButton(central)
@@ -153,10 +154,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.preview, stretch=3)
         layout.addWidget(self.result_label, stretch=1)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.history)
         layout.addLayout(buttons)
         self.setCentralWidget(central)
-        self.setStyleSheet(STYLE)
+        self.appearance = Appearance(self, self.settings)
+        self.appearance.apply()
         self.menus = Menus(self, self.announcer)
+        self.appearance.add_to(self.menus.speech_menu)
         self.file_menu, self.camera_menu, self.speech_menu = (
             self.menus.file_menu, self.menus.camera_menu, self.menus.speech_menu)
         self.open_action = self.menus.open_action
@@ -188,8 +192,16 @@ class MainWindow(QMainWindow):
             text, name, description = label(item, lang)
             if isinstance(widget, QAbstractButton):
                 widget.setText(text)
+                if widget is not self.scan_button:  # Space scans; Enter is how a button is pressed
+                    description = f"{description} {label('enter', lang)[2]}"
             set_accessible(widget, name, description)
+            if isinstance(widget, Readout):
+                widget.name_default(name)
         self.menus.retranslate(lang)
+        self.appearance.retranslate(lang)
+        self.history.retranslate(lang)
+        if hasattr(self, "output"):
+            self.output.retranslate(lang)
 
     # --- what tests and the bench look at -------------------------------------------
     @property
@@ -209,7 +221,8 @@ class MainWindow(QMainWindow):
         """Says the welcome, then any start-up problem, then opens the source."""
         self.scan_button.setFocus(Qt.FocusReason.OtherFocusReason)
         with self.announcer.in_turn():  # each heard in full: "video opened" must not cut off the welcome
-            self.announcer.say("kiosk.prompt" if self.kiosk else "welcome")
+            # The welcome says who speaks and how to change it, in the same message.
+            self.announcer.say("kiosk.prompt" if self.kiosk else "welcome", then=self.output.phrases())
             for problem in problems:
                 self.announcer.error(problem.key, **problem.params)
             spec = source_spec if source_spec is not None else str(self.settings.camera)
@@ -251,8 +264,13 @@ class MainWindow(QMainWindow):
 
     def toggle_language(self) -> None:
         language = "en" if self.announcer.language == "ne" else "ne"
-        self.settings.language = language
+        if not self.kiosk:  # a kiosk customer's language ends with that customer
+            self.settings.language = language
         self.announcer.set_language(language)
+        self.retranslate()
+
+    def _next_customer(self) -> None:
+        self.kiosk_speech.apply(self.announcer)
         self.retranslate()
 
     # --- the scan key -------------------------------------------------------------------
@@ -305,6 +323,7 @@ class MainWindow(QMainWindow):
         self.recognition.stop()
         self.recognition.wait(round(RECOGNITION_STOP_WAIT * 1000))
         self.announcer.stop()
+        self.output.shutdown()
         self.settings.sync()
 
     # --- the scan loop ----------------------------------------------------------------
@@ -329,9 +348,9 @@ class MainWindow(QMainWindow):
         """The window's part of each scan event (the controller has said what is said)."""
         for outcome in outcomes:
             if outcome.event.kind == "started":
-                self.status_label.setText(self.announcer.catalogue.text("scan.started", self.announcer.language))
+                self.status_label.show_text(self.announcer.catalogue.text("scan.started", self.announcer.language))
             elif outcome.event.kind == "decision" and outcome.event.decision is not None:
-                self.status_label.setText(self.announcer.catalogue.text("ready", self.announcer.language))
+                self.status_label.show_text(self.announcer.catalogue.text("ready", self.announcer.language))
         self._update_mode()
 
     def _update_mode(self) -> None:
@@ -361,10 +380,9 @@ class MainWindow(QMainWindow):
 
     # --- output -----------------------------------------------------------------------
     def _show_message(self, message: Message) -> None:
-        if message.kind == "result" or message.key.startswith("kiosk."):
-            self.result_label.setText(message.text)
-        else:
-            self.status_label.setText(message.text)
+        widget = self.result_label if message.kind == "result" or message.key.startswith("kiosk.") else self.status_label
+        # Privacy mode keeps the value from the screen reader, so the name carries reader_text.
+        widget.show_text(message.text, message.reader_text)
 
     def report_audio_failure(self, exc: SpeechUnavailable) -> None:
         """Called by the speech backend from its worker thread."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from desktop_app.voice.output_mode import parse_mode
 from desktop_app.voice.phrases import LANGUAGES
 from desktop_app.voice.output import MAX_RATE, MAX_VOLUME, MIN_RATE, MIN_VOLUME, clamp
 
@@ -134,6 +135,51 @@ class AppSettings:
     @privacy.setter
     def privacy(self, value: bool) -> None:
         self.store.setValue("speech/privacy", bool(value))
+
+    @property
+    def output_mode(self) -> str | None:
+        """Who speaks, as the user chose it; None: not chosen, follow the screen reader."""
+        return parse_mode(self.store.value("speech/output_mode", ""))
+
+    @output_mode.setter
+    def output_mode(self, value: str | None) -> None:
+        if value is not None and parse_mode(value) is None:
+            raise ValueError(f"output mode must be app, screen_reader or both, not {value!r}")
+        self.store.setValue("speech/output_mode", value or "")
+
+    @property
+    def reader_path(self) -> str:
+        """How the screen reader gets the words: auto, announcement, speechd or nvda (to force one)."""
+        value = self.store.value("speech/reader_path", "auto")
+        return value if value in ("auto", "announcement", "speechd", "nvda") else "auto"
+
+    @property
+    def text_scale(self) -> float:
+        return _as_float(self.store.value("view/text_scale", 1.0), 1.0, 0.5, 3.2)
+
+    @text_scale.setter
+    def text_scale(self, value: float) -> None:
+        self.store.setValue("view/text_scale", _as_float(value, 1.0, 0.5, 3.2))
+
+    def kiosk_speech(self):
+        """The attendant's [kiosk] voice; missing values fall back to the ordinary settings."""
+        from desktop_app.voice.kiosk_speech import DEFAULT_MIN_VOLUME, KioskSpeech
+
+        language = self.store.value("kiosk/language", self.language)
+        floor = _as_float(self.store.value("kiosk/min_volume", DEFAULT_MIN_VOLUME), DEFAULT_MIN_VOLUME, *VOLUME_RANGE)
+        return KioskSpeech(
+            volume=_as_float(self.store.value("kiosk/volume", self.volume), self.volume, *VOLUME_RANGE),
+            rate=_as_float(self.store.value("kiosk/rate", self.rate), self.rate, *RATE_RANGE),
+            language=language if language in LANGUAGES else self.language,
+            min_volume=floor,
+        )
+
+    def keymap(self):
+        """The keys as the settings file sets them ([keys] command=KEY, require=alt_shift)."""
+        from .keymap import DEFAULT_KEYS, KeyMap
+
+        chosen = {c: str(self.store.value(f"keys/{c}") or "") for c in DEFAULT_KEYS if self.store.contains(f"keys/{c}")}
+        return KeyMap(chosen, str(self.store.value("keys/require", "none")))
 
     def sync(self) -> None:
         self.store.sync()

@@ -11,6 +11,7 @@ class SpeechControls:
     def __init__(self, announcer, settings):
         self.announcer = announcer
         self.settings = settings
+        self.kiosk = None  # a KioskSpeech: a floor under the volume, and nothing remembered
 
     def change_volume(self, step: float) -> None:
         self._step("volume", step, VOLUME_RANGE, "volume.changed")
@@ -22,9 +23,13 @@ class SpeechControls:
         speech = self.announcer.speech
         if speech is None:
             return
-        value = clamp(round(getattr(speech, name) + step, 2), *bounds)
+        low, high = bounds
+        if self.kiosk is not None and name == "volume":
+            low = self.kiosk.floor(low)  # a customer cannot turn the kiosk below the attendant's floor
+        value = clamp(round(getattr(speech, name) + step, 2), low, high)
         setattr(speech, name, value)
-        setattr(self.settings, name, value)
+        if self.kiosk is None:  # a kiosk customer's change ends with that customer
+            setattr(self.settings, name, value)
         self.announcer.say(key, percent=round(value * 100))
 
     def set_earcons(self, on: bool) -> None:

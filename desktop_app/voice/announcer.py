@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from desktop_app.recognition.evidence import Decision
+from desktop_app.scanning.counting import HELD_BACK, Tally
 from desktop_app.voice.messages import PhraseUnsayable, Speech, SpeechUnavailable, Utterance
+from desktop_app.voice.output_mode import BOTH, PRIVATE_KEY, route
 from desktop_app.voice.phrases import LANGUAGES
 
 log = logging.getLogger("desktop_app.announcer")
@@ -39,6 +41,10 @@ class Message:
     t: float = 0.0  # monotonic time it was issued
     spoken: bool = False
     decision: Decision | None = None
+    # What the screen reader is handed and how (set on delivery by the output mode; privacy
+    # replaces a value's words here, never in ``text``, which the screen shows).
+    reader_text: str = ""
+    politeness: str = ""
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -59,6 +65,7 @@ class Announcer:
         earcons: bool = True,
         privacy: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        output_mode: str = BOTH,
     ):
         self.catalogue = catalogue
         self.speech = speech
@@ -66,6 +73,7 @@ class Announcer:
         self.earcons = earcons
         self.privacy = privacy
         self._clock = clock
+        self.output_mode = output_mode  # who speaks: see desktop_app.voice.output_mode
         self.screen_reader: list[Callable[[Message], None]] = []
         self.screen_text: list[Callable[[Message], None]] = []
         self.history: deque[Message] = deque(maxlen=200)
@@ -74,17 +82,20 @@ class Announcer:
         self._unsayable_told: set[str] = set()  # languages whose missing voice was told
         self._queue_depth = 0  # inside ``in_turn()``: messages wait for each other
         self._said_in_turn = 0
-        self.total = 0  # running total of notes named since the last reset
+        self.tally = Tally()  # the running total of notes named since the last reset
 
     # --- the door ---------------------------------------------------------------------
-    def say(self, key: str, *, kind: str = "status", earcon: str | None = None, **params) -> Message:
-        return self._emit([(key, params)], kind=kind, earcon=earcon)
+    def say(self, key: str, *, kind: str = "status", earcon: str | None = None, then: tuple[str, ...] = (),
+            **params) -> Message:
+        """One message; ``then`` phrases follow in the same message, so none cuts another off."""
+        return self._emit([(key, params)] + [(k, {}) for k in then], kind=kind, earcon=earcon)
 
     def announce(self, decision: Decision) -> Message:
         """Says a scan's decision: the value, or "no note" / "not sure" with its hint."""
         parts: list[tuple[str, dict]] = [(decision.phrase_key, {})]
         if decision.kind == "note":
-            self.total += int(decision.denomination)
+            if self.tally.scanned(int(decision.denomination), self._clock()) == HELD_BACK:
+                parts += [("count.held_back", {}), ("count.add_hint", {})]
         elif decision.hint in _HINT_KEYS:
             parts.append((_HINT_KEYS[decision.hint], {}))
         return self._emit(parts, kind="result", decision=decision)
@@ -108,9 +119,31 @@ class Announcer:
     def say_total(self) -> Message:
         return self.say("total", amount=self.total)
 
+    @property
+    def total(self) -> int:
+        return self.tally.total
+
     def reset_total(self) -> Message:
-        self.total = 0
+        self.tally.reset()
         return self.say("total.reset")
+
+    def clear_total(self) -> Message:
+        """0: the first press asks (saying what would be lost), a second one clears."""
+        amount = self.tally.total
+        if self.tally.clear(self._clock()):
+            return self.say("total.reset")
+        return self.say("total.clear_ask", amount=amount)
+
+    def undo_count(self) -> Message:
+        taken = self.tally.undo()
+        if taken is None:
+            return self.say("count.nothing")
+        return self.say("count.undone", amount=taken, total=self.tally.total)
+
+    def add_held_back(self) -> Message:
+        if self.tally.add_held_back() is None:
+            return self.say("count.nothing_to_add")
+        return self.say("count.added", amount=self.tally.total)
 
     def set_language(self, language: str) -> Message:
         """Switches language and confirms it in the new language."""
@@ -150,9 +183,17 @@ class Announcer:
         message = Message(parts[0][0], "", self.language, kind, parts, self._clock(), False, decision)
         return replace(message, text=self.text_of(message, self.language))
 
+    def carries_value(self, message: Message) -> bool:
+        """A note's value or a total: what privacy mode keeps from every listener."""
+        return any(self.catalogue.pulses(key) for key in message.keys) or "amount" in message.params
+
     def _deliver(self, message: Message, earcon: str | None) -> Message:
-        spoken = self._speak(message, earcon)
-        message = replace(message, spoken=spoken)
+        way = route(self.output_mode, message.kind)
+        reader_text = message.text
+        if self.privacy and self.carries_value(message):
+            reader_text = self.catalogue.text(PRIVATE_KEY, message.language)
+        spoken = self._speak(message, earcon) if way.own_words else self._tone_only(message, earcon)
+        message = replace(message, spoken=spoken, reader_text=reader_text, politeness=way.politeness)
         self.last = message
         self.history.append(message)
         log.info("[%s] %s: %s", message.kind, message.key, message.text)
@@ -185,6 +226,17 @@ class Announcer:
             earcon, pulses, queued,
         )
         return self._safely(lambda: self.speech.speak(combined))
+
+    def _tone_only(self, message: Message, earcon: str | None) -> bool:
+        """The screen reader says the words: the app plays only the tone, or the privacy pulses
+        (which are tones too, and tell the value without words)."""
+        if self.speech is None:
+            return False
+        if self.privacy and self.catalogue.pulses(message.key):
+            return self._speak(message, earcon)
+        if earcon:
+            self._safely(lambda: self.speech.play_earcon(earcon))
+        return False
 
     def audio_failed(self, exc: Exception) -> None:
         """Speech is gone: tell the user once per run, through the screen reader and the screen.

@@ -100,9 +100,15 @@ def start_app(qtbot, tmp_path, ui_assets):
 
     def start(source: str | None = None, *, language: str = "en", kiosk: bool = False,
               model: Path | None = None, gallery: Path | None = None, settings_file: Path | None = None,
-              ask_open_file=None) -> Running:
+              ask_open_file=None, output_mode: str | None = "both", reader_path: str = "announcement") -> Running:
         spy = SpeechSpy()
         settings = AppSettings.open(settings_file or tmp_path / f"settings-{len(running)}.ini")
+        # "both" (app voice and assertive announcements) is what the older tests describe;
+        # None leaves it unchosen, so the window follows the screen reader (NCR_SCREEN_READER).
+        if output_mode is not None or settings_file is None:
+            settings.output_mode = output_mode
+        # Announcements, whatever Orca or speech-dispatcher this machine has ("auto" to detect).
+        settings.store.setValue("speech/reader_path", reader_path)
         options = AppOptions(source=source, language=language, kiosk=kiosk,
                              model=model or ui_assets.model, gallery=gallery or ui_assets.gallery, speech=spy)
         parts = build_app(options, settings=settings)
