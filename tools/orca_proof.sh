@@ -29,7 +29,7 @@ if [[ "${1:-}" == "--inner" ]]; then
     echo "--- app starts" >>"$OUT/said.txt"
     APP_ARGS=$(printf ' %q' --source "$VIDEO" "$@")
     HOME="$OUT/apphome" NCR_SETTINGS_FILE="$OUT/settings.ini" QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1 \
-        /work/main/.venv/bin/python -m desktop_app -v $APP_ARGS >"$OUT/app.log" 2>&1 &
+        .venv/bin/python -m desktop_app -v $APP_ARGS >"$OUT/app.log" 2>&1 &
     APP=$!
     sleep 8
     xdotool search --sync --name 'Nepali Cash Reader' windowfocus --sync 2>/dev/null || true
@@ -58,7 +58,7 @@ echo 'pcm.!default { type null }' >"$OUT/home/.asoundrc"  # speech-dispatcher ne
 echo "pcm.!default { type file; slave.pcm \"null\"; file \"|cat >>$OUT/sound.raw\"; format \"raw\" }" \
     >"$OUT/apphome/.asoundrc"
 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bash tools/orca_proof.sh --inner "$VIDEO" "$OUT" "$@" || true
-/work/main/.venv/bin/python tools/sr_audio.py "$OUT/sound.raw" --json "$OUT/sound.json" || true
+.venv/bin/python tools/sr_audio.py "$OUT/sound.raw" --json "$OUT/sound.json" || true
 echo "ScreenReaderEnabled: $(cat "$OUT/reader.txt")"
 echo "speech-dispatcher was asked to say:"
 cat "$OUT/said.txt"

@@ -13,6 +13,8 @@
 # NCR_NO_KEYS=1 (press nothing: for --kiosk, which scans by itself).
 # Exit status: the probe's (0 all expected texts announced, 1 some missing, 2 app not found).
 set -euo pipefail
+# shellcheck source=tools/stop_session.sh
+source "$(dirname "$0")/stop_session.sh"
 
 if [[ "${1:-}" == "--inner" ]]; then
     shift
@@ -40,13 +42,7 @@ if [[ "${1:-}" == "--inner" ]]; then
         "${EXPECT_ARGS[@]}" --json "$OUT/atspi.json"
     STATUS=$?
     set -e
-    if [[ -s "$OUT/app.pid" ]]; then
-        APP=$(cat "$OUT/app.pid")
-        kill "$APP" 2>/dev/null || true
-        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$APP" 2>/dev/null || break; sleep 0.3; done
-    fi
-    kill "$BUS" 2>/dev/null || true
-    exit $STATUS
+    stop_session
 fi
 
 SOURCE=${1:?usage: tools/screenshot.sh SOURCE [OUT_DIR] [EXPECTED_TEXT] [-- app options]}

@@ -9,6 +9,8 @@
 # OUT_DIR/sound.json (tools/sr_audio.py's verdict: silence, tones only, speech), OUT_DIR/app.log.
 # Needs: xvfb-run, dbus-run-session, at-spi2-core, xdotool, python3-pyatspi.
 set -euo pipefail
+# shellcheck source=tools/stop_session.sh
+source "$(dirname "$0")/stop_session.sh"
 
 if [[ "${1:-}" == "--inner" ]]; then
     shift
@@ -33,20 +35,14 @@ ASOUND
     set +e
     /usr/bin/python3 tools/atspi_probe.py --app "Nepali Cash Reader" --wait 30 --listen "${NCR_LISTEN:-12}" \
         --launch "HOME='$OUT/home' NCR_SETTINGS_FILE='$OUT/settings.ini' QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1 \
-                  /work/main/.venv/bin/python -m desktop_app -v $APP_ARGS >'$OUT/app.log' 2>&1 & echo \$! >'$OUT/app.pid'" \
+                  .venv/bin/python -m desktop_app -v $APP_ARGS >'$OUT/app.log' 2>&1 & echo \$! >'$OUT/app.pid'" \
         --then-delay 3 \
         --then "xdotool search --sync --name 'Nepali Cash Reader' windowfocus --sync 2>/dev/null; sleep 0.3; \
                 xdotool keydown space; sleep ${NCR_HOLD:-4}; xdotool keyup space; sleep 1.5" \
         --json "$OUT/atspi.json"
     STATUS=$?
     set -e
-    if [[ -s "$OUT/app.pid" ]]; then
-        APP=$(cat "$OUT/app.pid")
-        kill "$APP" 2>/dev/null || true
-        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$APP" 2>/dev/null || break; sleep 0.3; done
-    fi
-    kill "$BUS" 2>/dev/null || true
-    exit $STATUS
+    stop_session
 fi
 
 VIDEO=$(realpath "${1:?usage: tools/sr_proof.sh VIDEO OUT_DIR true|false [privacy] [-- app options]}")
@@ -60,4 +56,4 @@ mkdir -p "$OUT"
 cd "$(dirname "$0")/.."
 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
     bash tools/sr_proof.sh --inner "$VIDEO" "$OUT" "$READER" "$PRIVACY" "$@" || true
-/work/main/.venv/bin/python tools/sr_audio.py "$OUT/sound.raw" --json "$OUT/sound.json"
+.venv/bin/python tools/sr_audio.py "$OUT/sound.raw" --json "$OUT/sound.json"

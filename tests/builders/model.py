@@ -30,10 +30,11 @@ OPSET = 17
 def tiny_metadata(
     labels: Iterable[str] = DENOMINATIONS,
     input_size: tuple[int, int] = (32, 32),
+    embedding_dim: int = 16,
+    *,
     color_order: str = "RGB",
     mean: tuple[float, float, float] = IMAGENET_MEAN,
     std: tuple[float, float, float] = IMAGENET_STD,
-    embedding_dim: int = 16,
     resize: str = "stretch",
 ) -> dict[str, str]:
     return {
@@ -53,11 +54,7 @@ def tiny_metadata(
 def build_tiny_model(
     labels: Iterable[str] = DENOMINATIONS,
     input_size: tuple[int, int] = (32, 32),
-    color_order: str = "RGB",
-    mean: tuple[float, float, float] = IMAGENET_MEAN,
-    std: tuple[float, float, float] = IMAGENET_STD,
     embedding_dim: int = 16,
-    resize: str = "stretch",
     presence_gain: float = 8.0,
     presence_bias: float = 3.0,
     seed: int = 0,
@@ -65,8 +62,12 @@ def build_tiny_model(
     drop_outputs: Iterable[str] = (),
     graph_size: tuple[int, int] | None = None,
     graph_classes: int | None = None,
+    **preprocessing,
 ) -> onnx.ModelProto:
     """Build the tiny model in memory.
+
+    ``preprocessing``: color_order, mean, std and resize, written into the metadata (see
+    ``tiny_metadata``) for tests of the loader's preprocessing.
 
     ``metadata`` overrides keys of the default metadata (a value of None removes the key);
     ``drop_outputs`` leaves outputs out of the graph; ``graph_size``/``graph_classes`` make the
@@ -130,7 +131,7 @@ def build_tiny_model(
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="tests.builders.model")
     model.ir_version = 8  # readable by any onnxruntime of the last few years
 
-    meta = tiny_metadata(labels, input_size, color_order, mean, std, embedding_dim, resize)
+    meta = tiny_metadata(labels, input_size, embedding_dim, **preprocessing)
     for key, value in (metadata or {}).items():
         if value is None:
             meta.pop(key, None)
