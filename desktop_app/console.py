@@ -147,14 +147,14 @@ class ConsoleApp:
                     if captured is not None and captured.seq != last_seq:
                         last_eval, last_seq = now, captured.seq
                         self._evaluate(captured.frame, mode)
-                scanning = self.controller.session.wants_frames
+                scanning = self.controller.session.busy
                 while self._pending and not scanning:
                     command = self._pending.pop(0)
                     if command is None or command.strip().lower() in ("q", "quit", "exit"):
                         self.announcer.say("console.bye")
                         return 0
                     self._command(command.strip().lower())
-                    scanning = self.controller.session.wants_frames
+                    scanning = self.controller.session.busy
         finally:
             grabber.stop()  # the grabber's thread closes the source once its last read() returned
 

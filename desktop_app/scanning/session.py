@@ -76,6 +76,12 @@ class ScanSession:
     def wants_frames(self) -> bool:
         return self.state in (SCANNING, FINISHING)
 
+    @property
+    def busy(self) -> bool:
+        """Scanning, or a release still inside its autorepeat grace: a press now would be taken
+        for autorepeat and swallowed, so a front end that queues commands waits."""
+        return self.wants_frames or self._release_at is not None
+
     def add(self, evidence: FrameEvidence) -> list[ScanEvent]:
         events = self.tick(evidence.t)
         if not self.wants_frames or evidence.t < self.hold_started:

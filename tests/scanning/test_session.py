@@ -130,3 +130,17 @@ def test_a_blocked_hold_says_why_once_however_long_the_key_stays_down():
     s.tick(t + 0.2)
     assert s.state == "idle" and not s.key_down
     assert [e.kind for e in s.press(t + 1.0)] == ["started"]  # the problem went away: a real scan
+
+
+def test_a_session_is_busy_until_a_quick_answer_s_release_is_confirmed():
+    """A tap answered within the autorepeat grace: a second press before the release is
+    confirmed would be swallowed as autorepeat, so the session says it is still busy."""
+    s = ScanSession(TH)
+    s.press(0.0)
+    s.release(0.0)
+    said = decisions(s.add(seen("500", 0.01, inliers=60, score=60.0, runner_up_score=5.0)))
+    assert [d.label for d in said] == ["500"] and not s.wants_frames
+    assert s.busy
+    s.tick(s.release_grace)
+    assert not s.busy
+    assert [e.kind for e in s.press(0.2)] == ["started"]
