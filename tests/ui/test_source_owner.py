@@ -173,7 +173,7 @@ def test_a_recognition_thread_that_dies_is_started_again(qtbot, start_app, ui_as
     first = window.recognition
     _break_the_slot(window, times=1)
     qtbot.waitUntil(lambda: window.recognition is not first, timeout=5000)
-    assert not first.isRunning()
+    qtbot.waitUntil(lambda: not first.isRunning(), timeout=2000)  # the dead thread's last steps
     qtbot.waitUntil(lambda: window.recognition.evaluated > 2, timeout=10000)
     assert not run.heard("recognition.stopped")
 
