@@ -20,6 +20,12 @@ from training.data import NPR_DIR, Item, load_manifest, read_image
 SIDES = ("front", "back")
 
 
+def gallery_items(items: list[Item]) -> list[Item]:
+    """The items that can be references: every scan, and every photo whose note outline is
+    known (a photo without one would bring the table and the hand into the gallery)."""
+    return [it for it in items if it.kind == "ref" or it.corners is not None]
+
+
 def build(items: list[Item], root: Path = NPR_DIR, weighted: bool = True) -> ReferenceGallery:
     cv2.setRNGSeed(0)
     gallery = ReferenceGallery.from_images(
@@ -65,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=DEFAULT_GALLERY)
     ap.add_argument("--data", type=Path, default=NPR_DIR)
     args = ap.parse_args(argv)
-    items = load_manifest(args.data)
+    items = gallery_items(load_manifest(args.data))
     gallery = build(items, args.data)
     gallery.save(args.out)
     (args.out.parent / "COVERAGE.md").write_text(coverage_markdown(items))

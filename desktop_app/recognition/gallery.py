@@ -93,8 +93,14 @@ def ratio_matches(index: cv2.flann_Index, owners: np.ndarray, desc: np.ndarray,
     k = min(NEIGHBOURS, len(owners))
     idx, sq = index.knnSearch(np.ascontiguousarray(desc, np.float32), k,
                               params=dict(checks=checks))
-    idx = idx.astype(np.int64)
-    dist = np.sqrt(np.maximum(sq, 0))
+    return ratio_filter(idx.astype(np.int64), np.sqrt(np.maximum(sq, 0)), owners)
+
+
+def ratio_filter(idx: np.ndarray, dist: np.ndarray, owners: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Lowe's ratio test within each reference, on k-nearest-neighbour lists (rows: queries,
+    columns: neighbours best first; ``idx`` into ``owners``)."""
+    k = idx.shape[1]
     owner = owners[idx]
     q_all, g_all = [], []
     for j in range(k):
