@@ -7,8 +7,6 @@ are labelled as such.
 """
 from __future__ import annotations
 
-import csv
-import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +14,7 @@ from pathlib import Path
 import cv2
 
 from bench.common import REPO, rel
-from desktop_app.paths import DEFAULT_GALLERY, DEFAULT_MODEL, SHARED_DATA
+from desktop_app.paths import DEFAULT_GALLERY, DEFAULT_MODEL
 
 
 @dataclass
@@ -34,20 +32,17 @@ class Missing(Exception):
 
 def standin_gallery(directory: Path) -> Path:
     from desktop_app.recognition.gallery import ReferenceGallery
+    from training.data import NPR_DIR, load_manifest
 
-    root = SHARED_DATA / "npr-notes"
-    manifest = root / "MANIFEST.csv"
-    if not manifest.is_file():
-        raise Missing(f"{rel(DEFAULT_GALLERY)} is missing and there is no shared data to build one from")
+    try:
+        manifest = load_manifest(NPR_DIR)
+    except FileNotFoundError as exc:
+        raise Missing(f"{rel(DEFAULT_GALLERY)} is missing and there is no shared data to build one from") from exc
     items = []
-    with open(manifest, newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            image = cv2.imread(str(root / row["file"]), cv2.IMREAD_COLOR)
-            if image is None:
-                continue
-            outline = json.loads(row["note_corners"]) if row.get("note_corners") else None
-            items.append((image, dict(id=row["file"], denomination=row["denomination"], side=row["side"],
-                                      series=row["series"], outline=outline)))
+    for it in manifest:
+        image = cv2.imread(str(NPR_DIR / it.file), cv2.IMREAD_COLOR)
+        if image is not None:
+            items.append((image, it.meta()))
     path = directory / "gallery.npz"
     ReferenceGallery.from_images(items).save(path)
     return path
@@ -83,7 +78,7 @@ def load_pipeline(threads: int = 2, tmp: Path | None = None, *, synthetic: bool 
     elif not gallery.is_file():
         gallery = standin_gallery(tmp)
         label = "stand-in gallery"
-        notes.append(f"gallery: {DEFAULT_GALLERY.name} missing; stand-in built from all 32 shared images")
+        notes.append(f"gallery: {DEFAULT_GALLERY.name} missing; stand-in built from every shared image")
     else:
         notes.append(f"gallery: {rel(gallery)}")
     recognizer, problems = load_recognizer(DEFAULT_MODEL, gallery, threads=threads)

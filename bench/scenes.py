@@ -6,8 +6,6 @@ Without it, the synthetic notes of ``tests.builders.notes`` are used. ``describe
 """
 from __future__ import annotations
 
-import csv
-import json
 from dataclasses import dataclass
 
 import cv2
@@ -49,17 +47,18 @@ def _table(size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
 
 
 def real_note() -> NoteImage | None:
-    manifest = NPR / "MANIFEST.csv"
-    if not manifest.is_file():
+    from training.data import load_manifest
+
+    try:
+        items = {it.file: it for it in load_manifest(NPR)}
+    except FileNotFoundError:
         return None
-    with open(manifest, newline="", encoding="utf-8") as fh:
-        rows = {r["file"]: r for r in csv.DictReader(fh)}
     for name in PREFERRED_PHOTOS:
-        row = rows.get(name)
-        if row is None or not row.get("note_corners"):
+        item = items.get(name)
+        if item is None or not item.corners:
             continue
         image = cv2.imread(str(NPR / name), cv2.IMREAD_COLOR)
-        corners = np.asarray(json.loads(row["note_corners"]), np.float32)
+        corners = np.asarray(item.corners, np.float32)
         if image is None or corners.shape != (4, 2):
             continue
         h, w = image.shape[:2]
@@ -71,7 +70,7 @@ def real_note() -> NoteImage | None:
         dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
         flat = cv2.warpPerspective(image, cv2.getPerspectiveTransform(corners, dst), (out_w, out_h),
                                    flags=cv2.INTER_AREA)
-        return NoteImage(flat, row["denomination"], f"real photo {name} (shared data, read at run time)", name)
+        return NoteImage(flat, item.denomination, f"real photo {name} (shared data, read at run time)", name)
     return None
 
 

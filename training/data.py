@@ -70,19 +70,45 @@ def read_image(path: Path) -> np.ndarray:
     return img
 
 
+# Sources whose photos are burst shots taken within minutes (README.md): shot numbers are
+# timestamps, not a sequence, and the same physical note reappears across the whole burst.
+BURST_SOURCES = frozenset({"mmanishh"})
+
+
+def _group_key(item: Item) -> tuple:
+    return (item.source, item.denomination, item.side)
+
+
 def physical_groups(items: list[Item]) -> dict[str, str]:
-    """Photo id -> group id. Repeat shots of one physical note (same source, same
-    denomination and side, consecutive shot numbers) share a group."""
+    """Photo id -> group id (the group's first photo), the one rule for "same physical note".
+
+    - A burst source (``BURST_SOURCES``): every photo of one denomination and side is ONE
+      note. The README says two different Rs 100 notes appear, but the Rs 100 fronts all show
+      the same serial number and the backs carry none, so nothing visible tells them apart.
+    - Any other source: repeat shots (same source, denomination and side, consecutive shot
+      numbers) share a group."""
     photos = sorted((i for i in items if i.kind == "photo"),
-                    key=lambda i: (i.source, i.denomination, i.side, i.shot or 0))
+                    key=lambda i: (*_group_key(i), i.shot or 0, i.file))
     groups: dict[str, str] = {}
     prev = None
     for it in photos:
-        if (prev and prev.source == it.source and prev.denomination == it.denomination
-                and prev.side == it.side and it.shot is not None and prev.shot is not None
-                and it.shot - prev.shot == 1):
-            groups[it.file] = groups[prev.file]
-        else:
-            groups[it.file] = it.file
+        same_note = prev is not None and _group_key(prev) == _group_key(it) and (
+            it.source in BURST_SOURCES
+            or (it.shot is not None and prev.shot is not None and it.shot - prev.shot == 1))
+        groups[it.file] = groups[prev.file] if same_note else it.file
         prev = it
     return groups
+
+
+def covered_by_other_note(photo: Item, items: list[Item], groups: dict[str, str]) -> bool:
+    """Whether the photo's side has an image of a DIFFERENT physical note of the same
+    denomination and design (an old-series front does not cover an Everest front)."""
+    for it in items:
+        if it.file == photo.file or groups.get(it.file) == groups[photo.file]:
+            continue
+        if (it.denomination, it.side) != (photo.denomination, photo.side):
+            continue
+        if photo.side == "front" and it.series != photo.series:
+            continue
+        return True
+    return False

@@ -33,25 +33,12 @@ from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 from desktop_app.recognition.verifier import Verifier, accepts
 from desktop_app.paths import MODELS_DIR
 from training.build_gallery import build
-from training.data import FOREIGN_DIR, NPR_DIR, Item, load_manifest, physical_groups, read_image
+from training.data import (FOREIGN_DIR, NPR_DIR, Item, covered_by_other_note, load_manifest,
+                           physical_groups, read_image)
 from training.scenes import all_scenes
 
 SWEEP_INLIERS = (8, 10, 12, 15, 20)
 SWEEP_MARGINS = (1.25, 1.5, 2.0, 3.0)
-
-
-def covered_by_other_note(photo: Item, items: list[Item], groups: dict[str, str]) -> bool:
-    """Whether the photo's side has a reference of a DIFFERENT physical note of the same
-    denomination and design (an old-series front does not cover an Everest front)."""
-    for it in items:
-        if it.file == photo.file or groups.get(it.file) == groups[photo.file]:
-            continue
-        if (it.denomination, it.side) != (photo.denomination, photo.side):
-            continue
-        if photo.side == "front" and it.series != photo.series:
-            continue
-        return True
-    return False
 
 
 def _record(v) -> dict:

@@ -1,7 +1,7 @@
 """Synthetic camera frames for training and evaluating the note model (seeded, no downloads).
 
 Positives paste a note (a reference scan, or the hand-marked note polygon cut from a real
-photo via ``note_corners``) into a scene with a perspective warp, scale, rotation, partial
+photo via its outline, ``training.data.Item.corners``) into a scene with a perspective warp, scale, rotation, partial
 occlusion by a hand or clutter, lighting, blur, noise and JPEG loss. Real photos are also
 re-framed as a camera would see them ("in context"). Negatives are scenes without a note:
 generated clutter, plain table tops, scikit-image sample pictures, hands, and note-shaped
@@ -12,14 +12,14 @@ to its square input exactly as the app does with a live frame.
 """
 from __future__ import annotations
 
-import csv
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import cv2
 import numpy as np
+
+from training.data import Item, read_image
 
 CANVAS = (240, 320)  # (h, w): a 4:3 webcam frame, rendered small for speed
 SPRITE_MAX = 480  # longest side a note sprite is kept at
@@ -32,45 +32,6 @@ EVAL_SCENES = ("coffee", "rocket", "gravel", "retina", "cell", "colorwheel", "lo
 SKIN_TONES_BGR = ((172, 200, 241), (140, 180, 224), (105, 150, 198), (80, 120, 170), (60, 90, 135), (45, 65, 100))
 
 
-@dataclass(frozen=True)
-class NoteSource:
-    """One image of a note from the shared data set."""
-
-    file: str  # path relative to the data root, also the id
-    denomination: str
-    side: str
-    kind: str  # "ref" | "photo"
-    origin: str  # who published it (repository owner); repeat shots share it
-    corners: tuple[tuple[float, float], ...] = field(default=())  # photos: note polygon
-
-    @property
-    def name(self) -> str:
-        return Path(self.file).name
-
-
-def load_manifest(data_root: Path) -> list[NoteSource]:
-    manifest = data_root / "MANIFEST.csv"
-    if not manifest.is_file():
-        raise FileNotFoundError(f"{manifest}: the npr-notes data set is not there")
-    sources = []
-    with manifest.open(newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            kind = "photo" if row["file"].startswith("photos/") else "ref"
-            corners = tuple(tuple(p) for p in json.loads(row["note_corners"])) if row["note_corners"].strip() else ()
-            if kind == "photo" and len(corners) < 3:
-                raise ValueError(f"{manifest}: photo {row['file']} has no usable note_corners")
-            origin = Path(row["file"]).name.split("__")[0]
-            sources.append(NoteSource(row["file"], row["denomination"], row["side"], kind, origin, corners))
-    return sources
-
-
-def read_image(path: Path) -> np.ndarray:
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)  # applies EXIF orientation, as note_corners assume
-    if image is None:
-        raise ValueError(f"{path}: not a readable image")
-    return image
-
-
 @dataclass
 class Sprite:
     """A note cut-out: BGR pixels, an alpha mask, and the quad of the cut-out's corners."""
@@ -79,7 +40,7 @@ class Sprite:
     alpha: np.ndarray  # uint8, 255 inside the note
 
 
-def make_sprite(source: NoteSource, data_root: Path) -> Sprite:
+def make_sprite(source: Item, data_root: Path) -> Sprite:
     image = read_image(data_root / source.file)
     if source.kind == "ref":
         alpha = np.full(image.shape[:2], 255, np.uint8)

@@ -45,6 +45,7 @@ from desktop_app.recognition.evidence import DENOMINATIONS
 from desktop_app.recognition.model import ModelSpec, NoteModel
 from desktop_app.paths import DEFAULT_MODEL, SHARED_DATA
 from training import synth
+from training.data import load_manifest, read_image
 
 NPR_DIR = SHARED_DATA / "npr-notes"
 INR_DIR = SHARED_DATA / "foreign-notes" / "inr"
@@ -147,10 +148,10 @@ def plan_training_set(sources, args) -> list[Sample]:
         label = DENOMINATIONS.index(s.denomination)
         count = args.per_ref if s.kind == "ref" else args.per_photo
         n_recol = int(round(count * args.recolour))
-        plan += [Sample("note", s.file, s.origin, 1.0, label)] * (count - n_recol)
-        plan += [Sample("recoloured", s.file, s.origin, 1.0, -1)] * n_recol
+        plan += [Sample("note", s.file, s.source, 1.0, label)] * (count - n_recol)
+        plan += [Sample("recoloured", s.file, s.source, 1.0, -1)] * n_recol
         if s.kind == "photo":
-            plan += [Sample("in_context", s.file, s.origin, 1.0, label)] * args.in_context
+            plan += [Sample("in_context", s.file, s.source, 1.0, label)] * args.in_context
     plan += [Sample("negative", "", "", 0.0, -1)] * args.negatives
     return plan
 
@@ -365,9 +366,10 @@ def main(argv=None) -> int:
     if not NPR_DIR.is_dir():
         raise SystemExit(f"{NPR_DIR}: training data not found")
     t_start = time.time()
-    sources = synth.load_manifest(NPR_DIR)
+    # a photo can only be pasted or re-framed where its note outline is known
+    sources = [s for s in load_manifest(NPR_DIR) if s.kind == "ref" or s.corners]
     sprites = {s.file: synth.make_sprite(s, NPR_DIR) for s in sources}
-    photos = {s.file: (synth.read_image(NPR_DIR / s.file), s.corners) for s in sources if s.kind == "photo"}
+    photos = {s.file: (read_image(NPR_DIR / s.file), s.corners) for s in sources if s.kind == "photo"}
     spec = ModelSpec(labels=DENOMINATIONS, input_size=(args.size, args.size), color_order="RGB", mean=MEAN, std=STD,
                      embedding_dim=EMBED_DIM, format_version=1, resize="stretch")
     backbone = Backbone(args.size, args.tune_blocks)
@@ -389,7 +391,7 @@ def main(argv=None) -> int:
         cache = {
             "key": key, "cached": cached, "kinds": kinds,
             "photo_names": photo_names, "photos": featuriser([photos[p][0] for p in photo_names]),
-            "inr_names": [f.name for f in inr_files], "inr": featuriser([synth.read_image(f) for f in inr_files]) if inr_files else None,
+            "inr_names": [f.name for f in inr_files], "inr": featuriser([read_image(f) for f in inr_files]) if inr_files else None,
             "neg_names": [n for n, _ in negs], "negs": featuriser([f for _, f in negs]),
         }
         if args.cache:
@@ -412,10 +414,10 @@ def main(argv=None) -> int:
 
     # -- leave one photo source out
     rows = []
-    for held in sorted({by_name[p].origin for p in cache["photo_names"]}):
+    for held in sorted({by_name[p].source for p in cache["photo_names"]}):
         keep = torch.tensor([o != held for o in origin])
         state, heads = train_heads(backbone, cached[keep], presence[keep], labels[keep], args, args.seed)
-        idx = [i for i, p in enumerate(cache["photo_names"]) if by_name[p].origin == held]
+        idx = [i for i, p in enumerate(cache["photo_names"]) if by_name[p].source == held]
         p, d, _ = predict(backbone, state, heads, cache["photos"][idx])
         fold = photo_scores([cache["photo_names"][i] for i in idx], [photo_truth[i] for i in idx], p, d)
         for r in fold["rows"]:

@@ -16,12 +16,18 @@ def items():
 def test_photo_groups_keep_repeat_shots_together(items):
     from training.data import physical_groups
     groups = physical_groups(items)
-    assert len(groups) == 17
+    assert len(groups) == 74
     assert groups["photos/5/shivraaj98__five_valid_3.jpg"] == \
         groups["photos/5/shivraaj98__five_valid_1.jpg"]
     assert groups["photos/5/pratyasha__five_test_7.jpg"] != \
         groups["photos/5/shivraaj98__five_valid_1.jpg"]
-    assert len(set(groups.values())) == 12
+    # a burst: shots minutes apart (122144 .. 122234) are one Rs 100 front
+    assert groups["photos/100/mmanishh__IMG_20180308_122144.jpg"] == \
+        groups["photos/100/mmanishh__IMG_20180308_122234.jpg"]
+    assert groups["photos/100/mmanishh__IMG_20180308_122239.jpg"] != \
+        groups["photos/100/mmanishh__IMG_20180308_122234.jpg"]
+    # 12 groups of the first 17 photos + one per denomination and side of the burst (6)
+    assert len(set(groups.values())) == 18
 
 
 QUERY_1000 = "photos/1000/shivraaj98__thousand_valid_3.jpg"
