@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -24,7 +24,8 @@ from desktop_app.recognition.gallery import ReferenceGallery
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 from desktop_app.recognition.verifier import FrameFeatures, Options, Verifier
 from training.build_gallery import build, gallery_items
-from training.data import FOREIGN_DIR, NPR_DIR, Item, physical_groups, read_image
+from training.data import (FOREIGN_DIR, NPR_DIR, Item, covered_by_other_note, physical_groups,
+                           read_image)
 from training.scenes import all_scenes
 
 CACHE_DIR = Path(os.environ.get("NCR_EVAL_CACHE", Path(tempfile.gettempdir()) / "ncr-eval-cache"))
@@ -76,30 +77,6 @@ def full_gallery(items: list[Item], root: Path = NPR_DIR) -> ReferenceGallery:
     return g
 
 
-def note_groups(items: list[Item]) -> dict[str, str]:
-    """Photo id -> physical note. Burst sources (mmanishh: one physical note per denomination
-    and side, see the data README) are one group per source, denomination and side."""
-    groups = physical_groups(items)
-    for it in items:
-        if it.kind == "photo" and it.source == "mmanishh":
-            groups[it.file] = f"{it.source}:{it.denomination}:{it.side}"
-    return groups
-
-
-def covered_by_other_note(photo: Item, refs: Iterable[Item], groups: dict[str, str]) -> bool:
-    """Whether another physical note of the photo's value, side and design is a reference
-    (an old-series front does not cover an Everest front)."""
-    for it in refs:
-        if it.file == photo.file or groups.get(it.file) == groups[photo.file]:
-            continue
-        if (it.denomination, it.side) != (photo.denomination, photo.side):
-            continue
-        if photo.side == "front" and it.series != photo.series:
-            continue
-        return True
-    return False
-
-
 def record(v) -> dict:
     return dict(denomination=v.denomination, matched_side=v.side, reference=v.reference,
                 inliers=v.inliers, score=round(v.score, 2), runner_up=v.runner_up,
@@ -115,7 +92,7 @@ def outcome(named: str | None, truth: str | None) -> str:
 
 def evaluate_photos(full: ReferenceGallery, items: list[Item], thresholds: Thresholds,
                     options: Options, weighted: bool = True) -> list[dict]:
-    groups = note_groups(items)
+    groups = physical_groups(items)
     refs = gallery_items(items)
     photos = [it for it in items if it.kind == "photo"]
     out = []
@@ -127,6 +104,7 @@ def evaluate_photos(full: ReferenceGallery, items: list[Item], thresholds: Thres
             f = frame_features(verifier, p.file, lambda: read_image(path), file_id(path))
             v = verifier.verify_features(f)
             out.append(dict(file=p.file, truth=p.denomination, side=p.side, group=group,
+                            # covered: another physical note of this side is a reference
                             covered=covered_by_other_note(p, refs, groups),
                             outcome=outcome(v.denomination if v.accepted else None,
                                             p.denomination), **record(v)))
