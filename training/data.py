@@ -23,7 +23,9 @@ class Item:
     side: str
     series: str  # "old" | "everest" | "n/a"
     kind: str  # "ref" | "photo"
-    corners: list | None  # hand-marked note polygon (photos only)
+    corners: list | None  # note polygon (photos only): hand-marked, or found (outline_method)
+    outline_method: str | None = None  # "hand" (MANIFEST), a training.outlines method, or None
+    conditions: tuple[str, ...] = ()  # photos: training/photo_conditions.csv labels
 
     @property
     def source(self) -> str:
@@ -48,17 +50,30 @@ def normalise_series(text: str) -> str:
     return "n/a"
 
 
-def load_manifest(root: Path = NPR_DIR) -> list[Item]:
+def load_manifest(root: Path = NPR_DIR, *, with_outlines: bool = True, outlines_csv: Path | None = None,
+                  conditions_csv: Path | None = None) -> list[Item]:
+    """Every image of the data set. Photos without hand-marked corners take the outline found
+    by training.outlines when it passed the by-eye check (``with_outlines``), and every photo
+    takes its condition labels from training/photo_conditions.csv."""
+    from training.conditions import CONDITIONS_CSV, load_conditions
+    from training.outlines import OUTLINES_CSV, load_outlines
+
     path = root / "MANIFEST.csv"
     if not path.is_file():
         raise FileNotFoundError(f"manifest not found: {path}")
+    found = load_outlines(outlines_csv or OUTLINES_CSV) if with_outlines else {}
+    conditions = load_conditions(conditions_csv or CONDITIONS_CSV)
     items = []
-    with open(path, newline="") as fh:
+    with open(path, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
+            file = row["file"]
             corners = json.loads(row["note_corners"]) if row.get("note_corners") else None
-            items.append(Item(row["file"], row["denomination"], row["side"],
-                              normalise_series(row["series"]),
-                              "photo" if row["file"].startswith("photos/") else "ref", corners))
+            method = "hand" if corners else None
+            if corners is None and file in found and found[file][0] and found[file][2] == "ok":
+                corners, method = found[file][0], found[file][1]
+            items.append(Item(file, row["denomination"], row["side"], normalise_series(row["series"]),
+                              "photo" if file.startswith("photos/") else "ref", corners, method,
+                              conditions.get(file, ())))
     return items
 
 
