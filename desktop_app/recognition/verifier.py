@@ -28,7 +28,7 @@ import numpy as np
 from desktop_app.recognition.evidence import Verification
 from desktop_app.recognition.gallery import ReferenceGallery, detect, make_sift, to_grey
 from desktop_app.recognition.imaging import (Matcher, plausible_outline, position_hint,
-                                             spots)
+                                             root_sift, spots)
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
 WORKING_LONG_SIDE = 640  # frames are matched at this size: speed, and scale-stable inliers
@@ -43,6 +43,14 @@ MIN_INLIER_SPREAD = 0.02  # convex hull of inliers, as a fraction of the referen
 # is within this fraction of the projected note's diagonal (at least GUIDED_MIN_PX).
 GUIDED_RADIUS = 0.012
 GUIDED_MIN_PX = 3.0
+GUIDED_NEIGHBOURS = 1  # the frame keypoint nearest each predicted position
+# RootSIFT distance (unit vectors: 0 same, about 1.1 unrelated) for a guided match.
+GUIDED_MAX_DIST = 0.5
+# A value-specific match must be this much closer to its value's reference than to any
+# other value's keypoint.
+VALUE_RATIO = 0.9
+# Chance control: the reference moved by these fractions of its width and height.
+CONTROL_SHIFTS = ((0.13, 0.17), (-0.11, -0.19))
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,8 @@ class Options:
     rootsift: bool = True  # Hellinger kernel on SIFT (Arandjelovic & Zisserman 2012)
     method: int = cv2.USAC_MAGSAC  # robust estimator for the homography
     second_plane: bool = True  # a folded note: fit the other half on the outliers too
+    exclusive: bool = True  # value evidence only where no other value's reference matches
+    control: bool = True  # subtract what a deliberately misplaced reference finds (chance)
 
 
 @dataclass(frozen=True)
@@ -96,8 +106,12 @@ class Verifier:
         cv2.setRNGSeed(0)
         self._matcher = Matcher(gallery.descriptors, gallery.owners, options.rootsift)
         self._ref_denoms = np.array([r.denomination for r in gallery.references])
-        # Value-specific keypoints: not shared with any reference of another value.
-        self._specific = gallery.weights >= 1.0
+        # Value-specific keypoints, per reference: not shared with any reference of another
+        # value (gallery.shared_artwork: where same-series references of other values agree).
+        specific = np.nonzero(gallery.weights >= 1.0)[0]
+        self._specific_of = [specific[gallery.owners[specific] == r]
+                             for r in range(len(gallery.references))]
+        self._all_of = [np.nonzero(gallery.owners == r)[0] for r in range(len(gallery.references))]
 
     # --- features -----------------------------------------------------------------------
     def features(self, image: np.ndarray) -> FrameFeatures:
@@ -129,12 +143,7 @@ class Verifier:
         placed = self._align(per_ref, f, candidates)
         if not placed:
             return Verification(keypoints=n_kp)
-        best: dict[str, _Candidate] = {}
-        for d, cands in placed.items():
-            for c in cands:
-                c.value = (self._value_evidence(c, knn, f) if self.options.evidence == "value"
-                           else c.weighted)
-            best[d] = max(cands, key=lambda c: (c.value, c.inliers))
+        best = self._value_per_denomination(placed, f, knn)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1].value, -kv[1].inliers))
         denom, top = ranked[0]
         runner, second = ranked[1] if len(ranked) > 1 else (None, None)
@@ -220,25 +229,120 @@ class Verifier:
         return extra
 
     # --- which value is it --------------------------------------------------------------
-    def _value_evidence(self, c: _Candidate, knn, f: FrameFeatures) -> float:
-        """Frame keypoints whose gallery neighbours include a value-specific keypoint of the
-        candidate's reference at the position its homography predicts (deduplicated)."""
-        idx, _dist = knn
-        owners = self.gallery.owners
-        hit = (owners[idx] == c.ref) & self._specific[idx]
-        qi, col = np.nonzero(hit)
-        if len(qi) == 0:
-            return 0.0
-        g = idx[qi, col]
+    def _value_per_denomination(self, placed: dict[str, list[_Candidate]], f: FrameFeatures,
+                                knn) -> dict[str, _Candidate]:
+        """Each denomination's best placement, its ``value`` set to its evidence."""
+        if self.options.evidence == "weighted":
+            for cands in placed.values():
+                for c in cands:
+                    c.value = c.weighted
+            return {d: max(cs, key=lambda c: (c.value, c.inliers)) for d, cs in placed.items()}
+        near, frame_desc = _near(f.points), root_sift(f.descriptors)
+        specific: dict[str, np.ndarray] = {}
+        best: dict[str, _Candidate] = {}
+        for d, cands in placed.items():
+            sets = [self._guided(c, f, near, frame_desc) for c in cands]
+            i = max(range(len(cands)), key=lambda i: (len(sets[i]), cands[i].inliers))
+            best[d], specific[d] = cands[i], sets[i]
+        # Fine print, guilloche, fonts and borders are common to many values yet often escape
+        # the shared-artwork test (too few inliers between two small references). Such a frame
+        # keypoint is explained by another value's reference too, by any of its keypoints at
+        # that value's placement; only keypoints that no other value explains count.
+        explained = ({d: self._guided(c, f, near, frame_desc, every=True)[0]
+                      for d, c in best.items()}
+                     if self.options.exclusive and len(best) > 1 else {})
+        other_dist = self._other_value_distance(knn, frame_desc) if explained else {}
+        for d, c in best.items():
+            mine, dist = specific[d]
+            if d in other_dist:
+                # The descriptor must be clearly closer to this value's reference than to
+                # any other value's keypoint in the gallery (a ratio test between values).
+                mine = mine[dist < VALUE_RATIO * other_dist[d][mine]]
+            others = [m for e, m in explained.items() if e != d]
+            if others:
+                mine = np.setdiff1d(mine, np.concatenate(others))
+            c.value = float(spots(f.points[mine]))
+            if self.options.control:
+                c.value = max(0.0, c.value - self._chance(c, f, near, frame_desc))
+        return best
+
+    def _other_value_distance(self, knn, frame_desc) -> dict[str, np.ndarray]:
+        """Per denomination d, per frame keypoint: RootSIFT distance to the nearest gallery
+        keypoint of a value other than d among its neighbours (the farthest neighbour's
+        distance when none is of another value). Text such as the bank's name, on every
+        back, is close to some other value's keypoint even where no other value was placed."""
+        idx, _ = knn
+        dist = np.linalg.norm(root_sift(self.gallery.descriptors[idx.reshape(-1)])
+                              - np.repeat(frame_desc, idx.shape[1], axis=0),
+                              axis=1).reshape(idx.shape)
+        denoms = self._ref_denoms[self.gallery.owners[idx]]
+        far = dist.max(axis=1)
+        return {d: np.where(denoms != d, dist, far[:, None]).min(axis=1)
+                for d in np.unique(self._ref_denoms)}
+
+    def _chance(self, c: _Candidate, f: FrameFeatures, near, frame_desc) -> float:
+        """Guided matches a wrong placement finds: the same homography shifted by a fraction
+        of the note, so that no keypoint lands where its own artwork is. Blurred or plain
+        textures match almost anything at this descriptor distance; what a shifted placement
+        finds is chance, and is subtracted from the evidence."""
+        ref = self.gallery.references[c.ref]
+        counts = []
+        for sx, sy in CONTROL_SHIFTS:
+            t = np.array([[1, 0, sx * ref.size[0]], [0, 1, sy * ref.size[1]], [0, 0, 1]])
+            shifted = _Candidate(c.ref, c.inliers, c.H @ t, c.quad, c.weighted)
+            counts.append(spots(f.points[self._guided(shifted, f, near, frame_desc)[0]]))
+        return float(np.mean(counts))
+
+    def _guided(self, c: _Candidate, f: FrameFeatures, near, frame_desc, every: bool = False
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """Value-specific keypoints of the candidate's reference that find, near the position
+        its homography predicts, a frame keypoint with a similar descriptor (deduplicated).
+        Searched per reference, not through the gallery-wide neighbour lists: those fill up
+        with the many copies of shared artwork, crowding out the keypoints that matter."""
+        g = self._all_of[c.ref] if every else self._specific_of[c.ref]
+        none = np.zeros(0, np.int64), np.zeros(0, np.float32)
+        if len(g) == 0:
+            return none
         pred = cv2.perspectiveTransform(self.gallery.points[g].reshape(-1, 1, 2).astype(
-            np.float64), c.H).reshape(-1, 2)
-        diag = float(np.linalg.norm(c.quad[2] - c.quad[0]) + np.linalg.norm(c.quad[3] - c.quad[1])) / 2
+            np.float64), c.H).reshape(-1, 2).astype(np.float32)
+        h, w = f.shape
+        inside = ((pred[:, 0] >= 0) & (pred[:, 0] < w) & (pred[:, 1] >= 0) & (pred[:, 1] < h))
+        if not inside.any():
+            return none
+        g, pred = g[inside], pred[inside]
+        diag = float(np.linalg.norm(c.quad[2] - c.quad[0])
+                     + np.linalg.norm(c.quad[3] - c.quad[1])) / 2
         radius = max(GUIDED_MIN_PX, GUIDED_RADIUS * diag)
-        ok = np.linalg.norm(pred - f.points[qi], axis=1) <= radius
-        if not ok.any():
-            return 0.0
-        # One frame keypoint per reference keypoint and vice versa, one per image spot.
-        qs, gs = qi[ok], g[ok]
-        _, first = np.unique(gs, return_index=True)
-        qs = np.unique(qs[first])
-        return float(spots(f.points[qs]))
+        cand, d2 = near(pred)  # nearest frame keypoints by position, k per prediction
+        ok_pos = d2 <= radius * radius
+        rows, cols = np.nonzero(ok_pos)
+        if len(rows) == 0:
+            return none
+        fq = cand[rows, cols]
+        dist = np.linalg.norm(root_sift(self.gallery.descriptors[g[rows]]) - frame_desc[fq],
+                              axis=1)
+        good = dist <= GUIDED_MAX_DIST
+        if not good.any():
+            return none
+        rows, fq, dist = rows[good], fq[good], dist[good]
+        # One frame keypoint per reference keypoint (its closest), and each frame keypoint
+        # once, with its smallest distance.
+        order = np.argsort(dist, kind="stable")
+        _, first = np.unique(rows[order], return_index=True)
+        fq, dist = fq[order][first], dist[order][first]
+        order = np.argsort(dist, kind="stable")
+        fq_u, first = np.unique(fq[order], return_index=True)
+        return fq_u, dist[order][first]
+
+
+def _near(points: np.ndarray):
+    """Positional nearest-neighbour search over the frame keypoints: predictions (M x 2) ->
+    (indices, squared distances), both M x GUIDED_NEIGHBOURS."""
+    k = min(GUIDED_NEIGHBOURS, len(points))
+    index = cv2.flann_Index(np.ascontiguousarray(points, np.float32), dict(algorithm=1, trees=1))
+
+    def search(pred: np.ndarray):
+        idx, d2 = index.knnSearch(np.ascontiguousarray(pred, np.float32), k,
+                                  params=dict(checks=32))
+        return idx.astype(np.int64), d2
+    return search
