@@ -3,9 +3,11 @@
 Labels, several per photo allowed:
 - flat: lying flat on a surface, the whole note in view
 - hand-held: a hand holds the note (fingers visible)
-- folded: folded, creased into a bend, or crumpled enough to break the note's plane
+- folded: bent so that its parts lie in different planes (kinked edges or a shading step
+  across a crease) or a part folded under; a crease in a note lying flat does not count
 - partial: part of the note is cut off by the frame or covered
-- dim: underexposed or in poor light
+- dim: taken in poor light: every mmanishh photo (a dark room; the table is nearly black and
+  the notes come out grey), none of the daylight photos of the other sources
 """
 from __future__ import annotations
 

@@ -11,6 +11,8 @@ import cv2
 import numpy as np
 
 from desktop_app.paths import SHARED_DATA
+from training.conditions import CONDITIONS_CSV, load_conditions
+from training.outlines import OUTLINES_CSV, load_outlines
 
 NPR_DIR = SHARED_DATA / "npr-notes"
 FOREIGN_DIR = SHARED_DATA / "foreign-notes" / "inr"
@@ -55,9 +57,6 @@ def load_manifest(root: Path = NPR_DIR, *, with_outlines: bool = True, outlines_
     """Every image of the data set. Photos without hand-marked corners take the outline found
     by training.outlines when it passed the by-eye check (``with_outlines``), and every photo
     takes its condition labels from training/photo_conditions.csv."""
-    from training.conditions import CONDITIONS_CSV, load_conditions
-    from training.outlines import OUTLINES_CSV, load_outlines
-
     path = root / "MANIFEST.csv"
     if not path.is_file():
         raise FileNotFoundError(f"manifest not found: {path}")

@@ -162,7 +162,8 @@ def find_outline(image: np.ndarray, refs: list[np.ndarray]) -> Outline:
         # end): the homography's quad then lies inside the silhouette and only orients it.
         inside, _ = cv2.intersectConvexConvex(guide, seg)
         if inside >= CONTAINED * cv2.contourArea(guide) and cv2.contourArea(seg) > cv2.contourArea(guide):
-            return Outline(np.round(seg.astype(np.float64) / s, 1).tolist(), "segmentation+sift-crop", inliers, disagreement)
+            return Outline(np.round(seg.astype(np.float64) / s, 1).tolist(), "segmentation+sift-crop",
+                           inliers, disagreement)
     else:
         disagreement = float("nan")
     return Outline(np.round(guide.astype(np.float64) / s, 1).tolist(), "sift", inliers, disagreement)

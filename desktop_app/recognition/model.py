@@ -7,7 +7,7 @@ verifier: it learned from a handful of images and is fooled by foreign notes, so
 decides which value is spoken.
 
 Preprocessing contract (shared with ``training/train_model.py``):
-  BGR uint8 frame -> resize to ``input_size`` (``resize`` metadata: "stretch", the default,
+  BGR uint8 frame (grey and BGRA frames are converted to BGR first) -> resize to ``input_size`` (``resize`` metadata: "stretch", the default,
   scales the whole frame to the input without keeping its aspect ratio; "letterbox" keeps the
   aspect ratio and pads with grey) -> colour order from metadata -> /255 -> (x - mean) / std
   -> float32 NCHW [1, 3, h, w].
@@ -31,7 +31,8 @@ RESIZE_MODES = ("stretch", "letterbox")
 
 
 class ModelError(Exception):
-    """The model file is missing, is not a usable ONNX model, or lacks what the app needs."""
+    """The model file is missing, is not a usable ONNX model, lacks what the app needs, or
+    failed while running on a frame."""
 
     def __init__(self, path: Path | str, problem: str):
         self.path = Path(path)
@@ -140,6 +141,24 @@ def resize_frame(image: np.ndarray, size: tuple[int, int], mode: str) -> np.ndar
     return canvas
 
 
+def as_bgr(frame: np.ndarray) -> np.ndarray:
+    """Any frame a source can deliver as BGR uint8 HxWx3: cameras and files give grey (2-D or
+    one channel) and BGRA frames too, and the verifier already takes them (gallery.to_grey)."""
+    image = np.asarray(frame)
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[:, :, 0]
+    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (3, 4)) \
+            or image.shape[0] < 1 or image.shape[1] < 1:
+        raise ValueError(f"expected a grey (HxW, HxWx1), BGR (HxWx3) or BGRA (HxWx4) image, got {image.shape}")
+    if image.dtype != np.uint8:
+        image = np.clip(image, 0, 255).astype(np.uint8)
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    return image
+
+
 def _static_dim(dim) -> int | None:
     return dim if isinstance(dim, int) and dim > 0 else None
 
@@ -230,12 +249,9 @@ class NoteModel:
 
     # ---------------------------------------------------------------- inference
     def preprocess(self, image_bgr: np.ndarray) -> np.ndarray:
-        """BGR uint8 HxWx3 frame -> float32 [1, 3, h, w] as the model's metadata asks."""
-        image = np.asarray(image_bgr)
-        if image.ndim != 3 or image.shape[2] != 3 or image.shape[0] < 1 or image.shape[1] < 1:
-            raise ValueError(f"expected a BGR image of shape HxWx3, got {image.shape}")
-        if image.dtype != np.uint8:
-            image = np.clip(image, 0, 255).astype(np.uint8)
+        """A frame (BGR HxWx3, grey HxW or HxWx1, or BGRA HxWx4) -> float32 [1, 3, h, w] as the
+        model's metadata asks."""
+        image = as_bgr(image_bgr)
         resized = resize_frame(image, self._spec.input_size, self._spec.resize)
         # blobFromImage does scale, mean, channel swap and HWC->NCHW in one pass (8x numpy's speed);
         # its mean is given in the output channel order, which is the model's order here
@@ -246,7 +262,11 @@ class NoteModel:
 
     def run(self, tensor: np.ndarray) -> ModelOutput:
         """Run an already preprocessed [1, 3, h, w] tensor."""
-        presence, probs, embedding = self._session.run(list(OUTPUT_NAMES), {INPUT_NAME: tensor})
+        try:
+            presence, probs, embedding = self._session.run(list(OUTPUT_NAMES), {INPUT_NAME: tensor})
+        except Exception as exc:  # onnxruntime raises its own types; callers catch one: ModelError
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelError(self._path, f"inference failed ({first_line[:200]})") from exc
         probs = np.asarray(probs, np.float32).reshape(-1)
         if probs.size != len(self._spec.labels):
             raise ModelError(self._path, f"output 'denomination' gave {probs.size} values for {len(self._spec.labels)} labels")

@@ -1,6 +1,7 @@
 """One frame in, evidence out: image quality, the ONNX model's view, and gallery verification."""
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,8 +10,11 @@ import numpy as np
 
 from desktop_app.recognition.evidence import FrameEvidence, ModelOutput, Verification
 from desktop_app.recognition.gallery import to_grey
+from desktop_app.recognition.model import ModelError
 from desktop_app.recognition.quality import assess
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class Recognizer:
         self.verifier = verifier
         self.model = model
         self.th = thresholds
+        self._model_failed = False
 
     @property
     def ready(self) -> bool:
@@ -37,7 +42,16 @@ class Recognizer:
         started = time.perf_counter()
         grey = to_grey(image)  # once per frame: quality and verification both work in grey
         quality = assess(grey, self.th)
-        model_out: ModelOutput | None = self.model.predict(image) if self.model is not None else None
+        model_out: ModelOutput | None = None
+        if self.model is not None:
+            try:
+                model_out = self.model.predict(image)
+            except ModelError:
+                # The verifier names notes on its own; a model failing on a frame only costs the
+                # frame the model's ranking hint, never its verification. Logged once, not per frame.
+                if not self._model_failed:
+                    self._model_failed = True
+                    log.exception("note model failed on a frame; verifying without it")
         verification = Verification()
         if verify and self.verifier is not None:
             candidates = [d for d, _ in model_out.ranking] if model_out is not None else None

@@ -94,9 +94,10 @@ def test_output_shapes_ranking_and_unit_embedding(tiny):
     assert not np.allclose(out.embedding, other)
 
 
-def test_preprocess_rejects_non_bgr_images(tiny):
+@pytest.mark.parametrize("shape", [(10, 10, 2), (10, 10, 5), (10,), (0, 10, 3), (2, 10, 10, 3)])
+def test_preprocess_rejects_images_of_no_known_layout(tiny, shape):
     with pytest.raises(ValueError, match="HxWx3"):
-        tiny.preprocess(np.zeros((10, 10), np.uint8))
+        tiny.preprocess(np.zeros(shape, np.uint8))
 
 
 def test_missing_file_names_the_file(tmp_path):

@@ -29,3 +29,13 @@ def test_every_photo_has_an_outline_on_its_own_image(photos):
         assert area > 0.1 * w * h, p.file
         inside, _ = cv2.intersectConvexConvex(quad, np.float32([[0, 0], [w, 0], [w, h], [0, h]]))
         assert inside > 0.8 * area, p.file
+
+
+def test_every_photo_has_condition_labels(photos):
+    from collections import Counter
+    counts = Counter(label for p in photos for label in p.conditions)
+    assert all(p.conditions for p in photos)
+    assert counts == {"flat": 28, "dim": 57, "folded": 36, "partial": 8, "hand-held": 4}
+    # a note lying flat and whole is neither folded nor partial
+    assert not [p.file for p in photos if "flat" in p.conditions
+                and {"folded", "partial"} & set(p.conditions)]
