@@ -40,7 +40,8 @@ def frame_features(verifier: Verifier, name: str, load: Callable[[], np.ndarray]
                    content_id: str) -> FrameFeatures:
     """``verifier.features(load())``, cached on disk by content id and feature settings."""
     key = _key(name, content_id, verifier_mod.WORKING_LONG_SIDE,
-               verifier_mod.MAX_FRAME_KEYPOINTS, cv2.__version__)
+               verifier_mod.MAX_FRAME_KEYPOINTS, verifier_mod.FRAME_CONTRAST,
+               verifier_mod.STRETCH_PERCENTILES, cv2.__version__)
     path = CACHE_DIR / "frames" / f"{key}.npz"
     if path.is_file():
         with np.load(path) as z:
@@ -63,6 +64,7 @@ def full_gallery(items: list[Item], root: Path = NPR_DIR) -> ReferenceGallery:
     usable = gallery_items(items)
     key = _key(*(f"{it.file}:{it.corners}" for it in usable), gallery_mod.FORMAT_VERSION,
                gallery_mod.MAX_REFERENCE_KEYPOINTS, gallery_mod.REFERENCE_LONG_SIDE,
+               gallery_mod.REFERENCE_SCALES,
                gallery_mod.SHARED_MIN_INLIERS, cv2.__version__)
     path = CACHE_DIR / "galleries" / f"{key}.npz"
     shared_path = path.with_suffix(".shared.npy")

@@ -24,7 +24,7 @@ class Thresholds:
     min_inliers: int = 12
     # Value-specific evidence (guided matches in the parts where values differ) needed to
     # name the value; see the verifier's module docstring.
-    min_value: float = 12.0
+    min_value: float = 8.0
     # The best denomination's weighted score must beat the best *other* denomination's by this
     # factor; Everest-series notes share artwork, so near-ties are common and must abstain.
     # Measured: every correct acceptance beat its runner-up by 10x or more.

@@ -33,6 +33,11 @@ from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
 WORKING_LONG_SIDE = 640  # frames are matched at this size: speed, and scale-stable inliers
 MAX_FRAME_KEYPOINTS = 1500
+# Frames are contrast-stretched and SIFT's contrast threshold lowered: a dim room or a blurred
+# note leaves too few keypoints at OpenCV's default (0.04) to place the note at all. The
+# keypoint cap keeps the strongest, so a well-lit frame keeps what it had.
+FRAME_CONTRAST = 0.015
+STRETCH_PERCENTILES = (1, 99)
 RANSAC_PX = 6.0  # reprojection tolerance in working-size pixels
 # A reference needs this many validated inliers before it counts at all, even as runner-up:
 # fewer than this fit almost any four-point model by chance.
@@ -100,7 +105,7 @@ class Verifier:
         self.gallery = gallery
         self.thresholds = thresholds
         self.options = options
-        self._sift = make_sift(MAX_FRAME_KEYPOINTS)
+        self._sift = make_sift(MAX_FRAME_KEYPOINTS, FRAME_CONTRAST)
         # Seeded so that the same frame gives the same inliers in every process and run: the
         # randomised kd-trees and RANSAC both draw from OpenCV's RNG, and reports must repeat.
         cv2.setRNGSeed(0)
@@ -122,7 +127,7 @@ class Verifier:
         work = grey if scale == 1.0 else cv2.resize(
             grey, (max(1, round(w0 * scale)), max(1, round(h0 * scale))),
             interpolation=cv2.INTER_AREA)
-        pts, desc = detect(work, MAX_FRAME_KEYPOINTS, sift=self._sift)
+        pts, desc = detect(stretch(work), MAX_FRAME_KEYPOINTS, sift=self._sift)
         return FrameFeatures(work.shape[:2], scale, pts, desc)
 
     def verify(self, image: np.ndarray, candidates: Sequence[str] | None = None
@@ -333,6 +338,15 @@ class Verifier:
         order = np.argsort(dist, kind="stable")
         fq_u, first = np.unique(fq[order], return_index=True)
         return fq_u, dist[order][first]
+
+
+def stretch(grey: np.ndarray) -> np.ndarray:
+    """Grey levels stretched so the given percentiles span 0..255 (never compressed)."""
+    lo, hi = np.percentile(grey, STRETCH_PERCENTILES)
+    if hi - lo < 1 or (lo <= 0 and hi >= 255):
+        return grey
+    gain = 255.0 / (hi - lo)
+    return cv2.convertScaleAbs(grey, alpha=gain, beta=-lo * gain)
 
 
 def _near(points: np.ndarray):
