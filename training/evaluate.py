@@ -34,9 +34,8 @@ from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 from desktop_app.recognition.verifier import Options, Verifier, accepts
 from training.conditions import CONDITIONS
 from training.data import NPR_DIR, load_manifest, read_image
-from training.folds import (evaluate_negatives, evaluate_photos, full_gallery, negative_images,
-                            shipped_verifier)
-from training.hard_eval import evaluate_hard, hard_frames, summarise_hard
+from training.folds import evaluate_negatives, full_gallery, negative_images, shipped_verifier
+from training.hard_eval import evaluate_folds, hard_frames, summarise_hard
 
 SWEEP_VALUES = (4, 6, 8, 10, 12)
 SWEEP_INLIERS = (8, 10, 12, 15)
@@ -148,12 +147,11 @@ def run(thresholds: Thresholds = DEFAULT, variants: list[str] | None = None) -> 
         options, override, what = VARIANTS[name]
         th = replace(thresholds, **override)
         started = time.perf_counter()
-        photos = evaluate_photos(full, items, th, options)
+        shipped = shipped_verifier(full, items, th, options)
+        photos, hard_rows = evaluate_folds(full, items, hard, th, options, shipped)
         for p in photos:
             p["conditions"] = conditions.get(p["file"], [])
-        shipped = shipped_verifier(full, items, th, options)
         neg = evaluate_negatives(shipped, negatives)
-        hard_rows = evaluate_hard(full, items, hard, th, options, shipped)
         results["variants"][name] = dict(
             description=what, thresholds_override=override, photos=photos, negatives=neg,
             hard=hard_rows, summary=summarise(photos, neg), hard_summary=summarise_hard(hard_rows),

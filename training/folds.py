@@ -92,24 +92,33 @@ def outcome(named: str | None, truth: str | None) -> str:
     return "right" if named == truth else "wrong"
 
 
+def photo_rows(verifier: Verifier, photos: list[Item], refs: list[Item],
+               groups: dict[str, str]) -> list[dict]:
+    """The verifier's outcome on each of these photos (one left-out note)."""
+    out = []
+    for p in photos:
+        path = NPR_DIR / p.file
+        f = frame_features(verifier, p.file, lambda: read_image(path), file_id(path))
+        v = verifier.verify_features(f)
+        out.append(dict(file=p.file, truth=p.denomination, side=p.side, group=groups[p.file],
+                        # covered: another physical note of this side is a reference
+                        covered=covered_by_other_note(p, refs, groups),
+                        outcome=outcome(v.denomination if v.accepted else None, p.denomination),
+                        **record(v)))
+    return out
+
+
 def evaluate_photos(full: ReferenceGallery, items: list[Item], thresholds: Thresholds,
-                    options: Options, weighted: bool = True) -> list[dict]:
+                    options: Options) -> list[dict]:
+    """Leave-one-physical-note-out over every photo."""
     groups = physical_groups(items)
     refs = gallery_items(items)
     photos = [it for it in items if it.kind == "photo"]
     out = []
     for group in sorted({groups[p.file] for p in photos}):
         keep = [it.file for it in refs if groups.get(it.file) != group]
-        verifier = Verifier(full.subset(keep, weighted=weighted), thresholds, options)
-        for p in (p for p in photos if groups[p.file] == group):
-            path = NPR_DIR / p.file
-            f = frame_features(verifier, p.file, lambda: read_image(path), file_id(path))
-            v = verifier.verify_features(f)
-            out.append(dict(file=p.file, truth=p.denomination, side=p.side, group=group,
-                            # covered: another physical note of this side is a reference
-                            covered=covered_by_other_note(p, refs, groups),
-                            outcome=outcome(v.denomination if v.accepted else None,
-                                            p.denomination), **record(v)))
+        verifier = Verifier(full.subset(keep), thresholds, options)
+        out += photo_rows(verifier, [p for p in photos if groups[p.file] == group], refs, groups)
     return out
 
 
@@ -138,6 +147,5 @@ def evaluate_negatives(verifier: Verifier, negatives=None) -> list[dict]:
 
 
 def shipped_verifier(full: ReferenceGallery, items: list[Item], thresholds: Thresholds = DEFAULT,
-                     options: Options = Options(), weighted: bool = True) -> Verifier:
-    return Verifier(full.subset([it.file for it in gallery_items(items)], weighted=weighted),
-                    thresholds, options)
+                     options: Options = Options()) -> Verifier:
+    return Verifier(full.subset([it.file for it in gallery_items(items)]), thresholds, options)

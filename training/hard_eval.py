@@ -16,7 +16,7 @@ from desktop_app.recognition.thresholds import Thresholds
 from desktop_app.recognition.verifier import FrameFeatures, Options, Verifier
 from training.build_gallery import gallery_items
 from training.data import Item, covered_by_other_note, physical_groups
-from training.folds import frame_features, outcome, record
+from training.folds import frame_features, outcome, photo_rows, record
 
 SEED = 7
 PER_SOURCE = 2  # hard frames per held-out reference or photo
@@ -80,30 +80,39 @@ def hard_frames(items: list[Item], probe: Verifier, seed: int = SEED) -> list[Ha
     return out
 
 
-def evaluate_hard(full: ReferenceGallery, items: list[Item], frames: list[HardFrame],
-                  thresholds: Thresholds, options: Options, shipped: Verifier) -> list[dict]:
+def evaluate_folds(full: ReferenceGallery, items: list[Item], frames: list[HardFrame],
+                   thresholds: Thresholds, options: Options, shipped: Verifier
+                   ) -> tuple[list[dict], list[dict]]:
+    """(photo rows, hard rows): one verifier per left-out note serves both its photos and
+    its hard frames; hard negatives face the shipped verifier."""
+    groups = physical_groups(items)
+    refs = gallery_items(items)
+    photos = [it for it in items if it.kind == "photo"]
     folds = hard_folds(items)
-    keep_all = [it.file for it in gallery_items(items)]
-    out = []
+    for p in photos:  # a note none of whose photos is a reference is still left out alone
+        folds.setdefault(groups[p.file], [])
     by_fold: dict[str | None, list[HardFrame]] = {}
     for fr in frames:
         by_fold.setdefault(fr.fold, []).append(fr)
-    for fold, group in sorted(by_fold.items(), key=lambda kv: str(kv[0])):
-        if fold is None:
-            verifier = shipped
-        else:
-            left_out = {it.file for it in folds[fold]}
-            verifier = Verifier(full.subset([f for f in keep_all if f not in left_out]),
-                                thresholds, options)
-        for fr in group:
-            v = verifier.verify_features(fr.features)
-            named = v.denomination if v.accepted else None
-            out.append(dict(name=fr.name, kind=fr.kind, truth=fr.denomination, side=fr.side,
-                            source=fr.source, transforms=list(fr.transforms), fold=fold,
-                            covered=fr.covered, outcome=outcome(named, fr.denomination)
-                            if fr.denomination else ("wrong" if named else "rejected"),
-                            **record(v)))
-    return out
+    photo_out, hard_out = [], []
+    for fold in sorted(folds):
+        left_out = {it.file for it in folds[fold]}
+        verifier = Verifier(full.subset([it.file for it in refs if it.file not in left_out]),
+                            thresholds, options)
+        photo_out += photo_rows(verifier, [p for p in photos if groups[p.file] == fold], refs,
+                                groups)
+        hard_out += [_hard_row(verifier, fr) for fr in by_fold.get(fold, [])]
+    hard_out += [_hard_row(shipped, fr) for fr in by_fold.get(None, [])]
+    return photo_out, hard_out
+
+
+def _hard_row(verifier: Verifier, fr: HardFrame) -> dict:
+    v = verifier.verify_features(fr.features)
+    named = v.denomination if v.accepted else None
+    return dict(name=fr.name, kind=fr.kind, truth=fr.denomination, side=fr.side,
+                source=fr.source, transforms=list(fr.transforms), fold=fr.fold,
+                covered=fr.covered, outcome=outcome(named, fr.denomination)
+                if fr.denomination else ("wrong" if named else "rejected"), **record(v))
 
 
 def summarise_hard(rows: list[dict]) -> dict:

@@ -43,6 +43,10 @@ RANSAC_PX = 6.0  # reprojection tolerance in working-size pixels
 # fewer than this fit almost any four-point model by chance.
 NOISE_INLIERS = 6
 MAX_REFS_PER_DENOMINATION = 3  # RANSAC only the most promising references of each value
+# A second homography (the other half of a folded note) needs this many inliers of its own,
+# and must meet the first along the fold within this fraction of the fold line's length.
+FOLD_MIN_INLIERS = 10
+FOLD_SEAM = 0.08
 MIN_INLIER_SPREAD = 0.02  # convex hull of inliers, as a fraction of the reference area
 # Guided value evidence: a frame keypoint counts when the position predicted by the homography
 # is within this fraction of the projected note's diagonal (at least GUIDED_MIN_PX).
@@ -86,6 +90,23 @@ class _Candidate:
     quad: np.ndarray  # 4x2 outline in working-frame pixels
     weighted: float  # v1 score: shared-artwork-weighted inliers
     value: float = 0.0  # guided value-specific matches
+    # Placed by two homographies (the halves of a folded note): (H2, fold x, H2 right of it).
+    fold: tuple | None = None
+
+    @property
+    def folded(self) -> bool:
+        return self.fold is not None
+
+    def project(self, pts: np.ndarray) -> np.ndarray:
+        """Reference points into the frame, each half of a folded note by its own fit."""
+        p = pts.reshape(-1, 1, 2).astype(np.float64)
+        out = cv2.perspectiveTransform(p, self.H).reshape(-1, 2)
+        if self.fold is not None:
+            H2, x, right = self.fold
+            sel = (pts[:, 0] > x) if right else (pts[:, 0] <= x)
+            if sel.any():
+                out[sel] = cv2.perspectiveTransform(p[sel], H2).reshape(-1, 2)
+        return out.astype(np.float32)
 
 
 def accepts(inliers: int, score: float, runner_up_score: float,
@@ -160,9 +181,22 @@ class Verifier:
             inliers=top.inliers, score=float(top.value), runner_up=runner,
             runner_up_score=float(second_score), accepted=bool(accepted),
             outline=(top.quad / f.scale).astype(np.float32), keypoints=n_kp,
-            # A weak candidate's outline is as likely clutter as a note: no hint from it.
-            hint=position_hint(top.quad, f.shape)
-            if top.inliers >= self.thresholds.min_inliers else None)
+            hint=self._hint(top, f, accepted))
+
+    def _hint(self, top: _Candidate, f: FrameFeatures, accepted: bool) -> str | None:
+        """What the person can do about a placed note: where it is in the frame first; then,
+        for a note placed but not named, "hold_flat" when it was found in two halves (folded
+        or bent) and "other_side" when only artwork common to every value was seen (the parts
+        that tell values apart are hidden, or this side is not in the gallery)."""
+        # A weak candidate's outline is as likely clutter as a note: no hint from it.
+        if top.inliers < self.thresholds.min_inliers:
+            return None
+        where = position_hint(top.quad, f.shape)
+        if where or accepted:
+            return where
+        if top.folded:
+            return "hold_flat"
+        return "other_side" if top.value < self.thresholds.min_value else None
 
     # --- where is the note --------------------------------------------------------------
     def _align(self, per_ref, f: FrameFeatures, candidates) -> dict[str, list[_Candidate]]:
@@ -197,8 +231,10 @@ class Verifier:
         quad = cv2.perspectiveTransform(ref.outline.reshape(-1, 1, 2), H).reshape(4, 2)
         if not plausible_outline(quad, ref, f.shape):
             return None
+        fold = None
         if self.options.second_plane:
-            inl = inl | self._other_half(src, dst, inl, ref)
+            half, fold = self._other_half(src, dst, inl, ref, H)
+            inl = inl | half
         n_in = min(spots(f.points[q[inl]]), int(inl.sum()))
         if n_in < NOISE_INLIERS:
             return None
@@ -209,29 +245,43 @@ class Verifier:
         # v1 score, kept for the with/without measurement: shared-artwork-weighted inliers,
         # scaled to the deduplicated count so both measure the same thing.
         weighted = float(self.gallery.weights[g[inl]].sum()) * n_in / max(1, int(inl.sum()))
-        return _Candidate(r, n_in, H, quad.astype(np.float32), weighted)
+        return _Candidate(r, n_in, H, quad.astype(np.float32), weighted, fold=fold)
 
-    def _other_half(self, src, dst, inl, ref) -> np.ndarray:
+    def _other_half(self, src, dst, inl, ref, H) -> tuple[np.ndarray, tuple | None]:
         """Inliers of a second homography fitted to the outliers: the other half of a note
-        folded along a line. It must land on the part of the reference the first fit left
-        uncovered, or it is a second chance for clutter, not the note's other half."""
+        folded across its long axis. It must cover the part of the reference the first fit
+        left uncovered, and both fits must agree along the fold line between them (the paper
+        is continuous there); otherwise it is a second chance for clutter. Returns the extra
+        inliers and (H2, fold x in reference pixels, whether H2 holds right of it)."""
         rest = ~inl
         extra = np.zeros(len(inl), bool)
-        if rest.sum() < 2 * NOISE_INLIERS:
-            return extra
+        if rest.sum() < 2 * FOLD_MIN_INLIERS:
+            return extra, None
         H2, m2 = cv2.findHomography(src[rest], dst[rest], self.options.method, RANSAC_PX,
                                     maxIters=500, confidence=0.99)
-        if H2 is None or m2 is None or m2.sum() < NOISE_INLIERS:
-            return extra
+        if H2 is None or m2 is None or m2.sum() < FOLD_MIN_INLIERS:
+            return extra, None
         a = src[inl].reshape(-1, 2)
         b = src[rest][m2.ravel().astype(bool)].reshape(-1, 2)
-        w = float(ref.size[0])
-        # The two halves sit side by side along the note's long axis (its common fold).
-        if abs(float(np.median(a[:, 0]) - np.median(b[:, 0]))) < 0.25 * w:
-            return extra
+        w, h = float(ref.size[0]), float(ref.size[1])
+        xa, xb = float(np.median(a[:, 0])), float(np.median(b[:, 0]))
+        if abs(xa - xb) < 0.25 * w:
+            return extra, None
+        # The fold: the line between the two halves' medians where the two fits agree best.
+        ys = np.linspace(0, h - 1, 5)
+        best_err, fold_x, size = np.inf, 0.0, 1.0
+        for x in np.linspace(min(xa, xb), max(xa, xb), 17):
+            line = np.float64([[x, y] for y in ys]).reshape(-1, 1, 2)
+            p1 = cv2.perspectiveTransform(line, H).reshape(-1, 2)
+            p2 = cv2.perspectiveTransform(line, H2).reshape(-1, 2)
+            err = float(np.linalg.norm(p1 - p2, axis=1).max())
+            if err < best_err:
+                best_err, fold_x, size = err, float(x), float(np.linalg.norm(p1[-1] - p1[0]))
+        if size < 1 or best_err > FOLD_SEAM * size:
+            return extra, None
         idx = np.nonzero(rest)[0][m2.ravel().astype(bool)]
         extra[idx] = True
-        return extra
+        return extra, (H2, fold_x, xb > xa)
 
     # --- which value is it --------------------------------------------------------------
     def _value_per_denomination(self, placed: dict[str, list[_Candidate]], f: FrameFeatures,
@@ -294,7 +344,9 @@ class Verifier:
         counts = []
         for sx, sy in CONTROL_SHIFTS:
             t = np.array([[1, 0, sx * ref.size[0]], [0, 1, sy * ref.size[1]], [0, 0, 1]])
-            shifted = _Candidate(c.ref, c.inliers, c.H @ t, c.quad, c.weighted)
+            fold = None if c.fold is None else (c.fold[0] @ t, c.fold[1] - sx * ref.size[0],
+                                                c.fold[2])
+            shifted = _Candidate(c.ref, c.inliers, c.H @ t, c.quad, c.weighted, fold=fold)
             counts.append(spots(f.points[self._guided(shifted, f, near, frame_desc)[0]]))
         return float(np.mean(counts))
 
@@ -308,8 +360,7 @@ class Verifier:
         none = np.zeros(0, np.int64), np.zeros(0, np.float32)
         if len(g) == 0:
             return none
-        pred = cv2.perspectiveTransform(self.gallery.points[g].reshape(-1, 1, 2).astype(
-            np.float64), c.H).reshape(-1, 2).astype(np.float32)
+        pred = c.project(self.gallery.points[g])
         h, w = f.shape
         inside = ((pred[:, 0] >= 0) & (pred[:, 0] < w) & (pred[:, 1] >= 0) & (pred[:, 1] < h))
         if not inside.any():
@@ -346,7 +397,7 @@ def stretch(grey: np.ndarray) -> np.ndarray:
     if hi - lo < 1 or (lo <= 0 and hi >= 255):
         return grey
     gain = 255.0 / (hi - lo)
-    return cv2.convertScaleAbs(grey, alpha=gain, beta=-lo * gain)
+    return np.clip((grey.astype(np.float32) - lo) * gain, 0, 255).astype(np.uint8)
 
 
 def _near(points: np.ndarray):
