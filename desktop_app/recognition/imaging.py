@@ -8,9 +8,14 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from desktop_app.recognition.gallery import NEIGHBOURS, make_index, ratio_filter
+from desktop_app.recognition.gallery import make_index, ratio_filter
 
 FLANN_CHECKS = 48
+# Nearest gallery keypoints per frame keypoint. The per-reference ratio test needs the same
+# reference's second-best among them; with several references of one design (scans and
+# burst photos), copies of the same artwork fill a short list and the test then fails for
+# every copy at once.
+MATCH_NEIGHBOURS = 16
 # Plausibility of the projected note outline.
 MIN_AREA_FRACTION = 0.005  # of the frame
 MAX_AREA_FRACTION = 8.0  # a close-up of part of the note may span several frames
@@ -36,7 +41,7 @@ class Matcher:
         self.rootsift = rootsift
         self.owners = owners
         self._index = make_index(self._prepare(descriptors))
-        self._k = min(NEIGHBOURS, len(owners))
+        self._k = min(MATCH_NEIGHBOURS, len(owners))
 
     def _prepare(self, desc: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(root_sift(desc) if self.rootsift else desc, np.float32)
