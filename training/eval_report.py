@@ -8,17 +8,37 @@ def _pct(a: int, b: int) -> str:
     return f"{a}/{b} ({100 * a / b:.0f}%)" if b else "0/0"
 
 
+def closest_wrong(v: dict, min_value: float) -> tuple[float, float]:
+    """How near a variant came to a wrong answer: the strongest evidence of a wrong value
+    (best candidate of another value on a note, or any candidate on a negative), as a share
+    of its bar, and its margin over the runner-up."""
+    rows = [r for r in v["photos"] + v["hard"] if r.get("truth") and r["denomination"]
+            and r["denomination"] != r["truth"]]
+    rows += [r for r in v["negatives"] + v["hard"] if not r.get("truth") and r["denomination"]]
+    bar = float(v["thresholds_override"].get("min_value", min_value))
+    if not rows:
+        return 0.0, 0.0
+    worst = max(rows, key=lambda r: r["score"])
+    return worst["score"] / bar, worst["score"] / max(worst["runner_up_score"], 1e-9)
+
+
 def _variant_rows(results: dict) -> list[str]:
     L = ["| Variant | What is taken away | Covered photos right | Photos wrong | Foreign "
          "accepted | Scenes accepted | Hard set right (covered) | Hard wrong | Hard negatives "
-         "accepted |", "|---|---|---|---|---|---|---|---|---|"]
+         "accepted | Closest wrong value (share of bar) |",
+         "|---|---|---|---|---|---|---|---|---|---|"]
     for name, v in results["variants"].items():
         s, h = v["summary"], v["hard_summary"]
+        share, _ = closest_wrong(v, results["thresholds"]["min_value"])
         L.append(f"| {name} | {v['description']} | {_pct(s['covered_right'], s['covered'])} | "
                  f"{s['photos_wrong']} | {s['foreign_accepted']}/{s['foreign_total']} | "
                  f"{s['scenes_accepted']}/{s['scenes_total']} | "
                  f"{_pct(h['covered_right'], h['covered'])} | {h['wrong']} | "
-                 f"{h['negatives_accepted']}/{h['negatives']} |")
+                 f"{h['negatives_accepted']}/{h['negatives']} | {share:.2f} |")
+    L += ["", "\"Closest wrong value\": the strongest value evidence (v1: weighted score) that "
+          "any variant gave a WRONG value (another value on a real or hard note, anything on a "
+          "negative), divided by that variant's bar; 1.0 or more would be a wrong answer if the "
+          "margin also held. Lower is safer."]
     return L
 
 

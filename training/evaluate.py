@@ -49,12 +49,14 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
                    "value evidence replaced by the v1 score (inliers weighted 0.1 in shared "
                    "artwork, bar 12), with v2 matching"),
     "v1": (Options(evidence="weighted", rootsift=False, method=cv2.RANSAC, second_plane=False),
-           dict(min_value=12.0), "the v1 engine: v1 score, SIFT, RANSAC, one plane"),
+           dict(min_value=12.0), "v1 score and v1 matching (SIFT, RANSAC, one plane), on v2 "
+           "frame features and gallery (stretch, coarse-scale references, 16 neighbours)"),
     "no exclusivity": (replace(SHIPPED, exclusive=False), {},
                        "value evidence without the between-value ratio test and without "
                        "removing keypoints another value's placement explains"),
-    "no chance control": (replace(SHIPPED, control=False), {},
-                          "without subtracting a shifted placement's matches"),
+    "with chance control": (replace(SHIPPED, control=True), {},
+                            "nothing taken away; ADDS subtracting what the reference finds when "
+                            "shifted by ~15% of the note (not shipped)"),
     "SIFT not RootSIFT": (replace(SHIPPED, rootsift=False), {}, "plain SIFT distances"),
     "RANSAC not MAGSAC": (replace(SHIPPED, method=cv2.RANSAC), {}, "cv2.RANSAC homography"),
     "one plane": (replace(SHIPPED, second_plane=False), {}, "no second homography for folds"),

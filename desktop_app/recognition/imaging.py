@@ -106,3 +106,25 @@ def position_hint(quad: np.ndarray, shape) -> str | None:
     if area < SMALL_NOTE_FRACTION * w * h:
         return "move_closer"
     return None
+
+
+def stretch(grey: np.ndarray, percentiles: tuple[float, float] = (1, 99)) -> np.ndarray:
+    """Grey levels stretched so the given percentiles span 0..255 (never compressed)."""
+    lo, hi = np.percentile(grey, percentiles)
+    if hi - lo < 1 or (lo <= 0 and hi >= 255):
+        return grey
+    gain = 255.0 / (hi - lo)
+    return np.clip((grey.astype(np.float32) - lo) * gain, 0, 255).astype(np.uint8)
+
+
+def near_points(points: np.ndarray, neighbours: int = 1):
+    """Positional nearest-neighbour search over the frame keypoints: predictions (M x 2) ->
+    (indices, squared distances), both M x ``neighbours``."""
+    k = min(neighbours, len(points))
+    index = cv2.flann_Index(np.ascontiguousarray(points, np.float32), dict(algorithm=1, trees=1))
+
+    def search(pred: np.ndarray):
+        idx, d2 = index.knnSearch(np.ascontiguousarray(pred, np.float32), k,
+                                  params=dict(checks=32))
+        return idx.astype(np.int64), d2
+    return search

@@ -8,7 +8,8 @@ import pytest
 from desktop_app.recognition.gallery import detect, detect_scales, rectify
 from desktop_app.recognition.imaging import root_sift
 from desktop_app.recognition.thresholds import DEFAULT
-from desktop_app.recognition.verifier import Options, Verifier, stretch
+from desktop_app.recognition.imaging import stretch
+from desktop_app.recognition.verifier import Options, Verifier
 from tests.builders.notes import place_note, synthetic_gallery, synthetic_note, synthetic_scene
 
 CORNERS = [[120, 90], [520, 120], [500, 330], [110, 300]]
@@ -33,7 +34,9 @@ def test_value_evidence_comes_from_value_specific_keypoints(gallery):
 def test_value_evidence_without_the_exclusivity_tests_is_larger(gallery):
     frame = place_note(synthetic_note("20"), synthetic_scene(4), CORNERS)
     strict = Verifier(gallery).verify(frame)
-    loose = Verifier(gallery, options=replace(Options(), exclusive=False, control=False)).verify(frame)
+    loose = Verifier(gallery, options=replace(Options(), exclusive=False)).verify(frame)
+    controlled = Verifier(gallery, options=replace(Options(), control=True)).verify(frame)
+    assert controlled.accepted and controlled.score <= strict.score
     assert strict.accepted and loose.accepted and strict.denomination == loose.denomination == "20"
     assert loose.score >= strict.score
 
