@@ -15,9 +15,32 @@ import cv2
 from desktop_app.recognition.evidence import DENOMINATIONS
 from desktop_app.recognition.gallery import ReferenceGallery
 from desktop_app.paths import DEFAULT_GALLERY
-from training.data import NPR_DIR, Item, load_manifest, read_image
+from training.data import NPR_DIR, Item, load_manifest, physical_groups, read_image
 
 SIDES = ("front", "back")
+
+
+# Burst shots of one physical note are near copies: beyond a few they add little, and many
+# copies of the same artwork crowd the nearest-neighbour lists that the per-reference ratio
+# test reads (all k neighbours are copies at one distance, so the test fails everywhere).
+MAX_PHOTOS_PER_NOTE = 4
+
+
+def gallery_items(items: list[Item]) -> list[Item]:
+    """The items that can be references: every scan, and photos whose note outline is known
+    (a photo without one would bring the table and the hand into the gallery), at most
+    MAX_PHOTOS_PER_NOTE per physical note, spread evenly over its shots."""
+    groups = physical_groups(items)
+    by_note: dict[str, list[Item]] = {}
+    for it in items:
+        if it.kind == "photo" and it.corners is not None:
+            by_note.setdefault(groups[it.file], []).append(it)
+    keep = set()
+    for shots in by_note.values():
+        shots.sort(key=lambda it: it.file)
+        step = max(1, len(shots) / MAX_PHOTOS_PER_NOTE)
+        keep.update(shots[int(i * step)].file for i in range(min(len(shots), MAX_PHOTOS_PER_NOTE)))
+    return [it for it in items if it.kind == "ref" or it.file in keep]
 
 
 def build(items: list[Item], root: Path = NPR_DIR, weighted: bool = True) -> ReferenceGallery:
@@ -65,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=DEFAULT_GALLERY)
     ap.add_argument("--data", type=Path, default=NPR_DIR)
     args = ap.parse_args(argv)
-    items = load_manifest(args.data)
+    items = gallery_items(load_manifest(args.data))
     gallery = build(items, args.data)
     gallery.save(args.out)
     (args.out.parent / "COVERAGE.md").write_text(coverage_markdown(items))

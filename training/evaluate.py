@@ -1,17 +1,19 @@
 """Evaluate the recognition engine: ``python -m training.evaluate``.
 
-Runs the app's exact single-frame decision: a photo is named X iff
-``Verifier(gallery).verify(photo).accepted`` and its denomination is X; otherwise "not sure".
+Runs the app's exact single-frame decision: an image is named X iff
+``Verifier.verify(image).accepted`` and its denomination is X; otherwise "not sure".
 
-Protocol (deterministic; OpenCV RNG seeded):
-- Dev photos: leave-one-note-out. Repeat shots of one physical note (same source, same
-  denomination and side, consecutive shot numbers) are left out together; the gallery is all
-  reference scans plus every other photo, and its shared-artwork weights are recomputed
-  without the left-out photos.
-- Foreign notes (100 Indian) and scenes without notes: against the full shipped gallery.
-- Everything twice: with shared-artwork weights and without (all weights 1), same protocol.
+Protocol (deterministic; OpenCV RNG and the hard set seeded):
+- Real photos (all 74): leave-one-physical-note-out (``training.data.physical_groups``: repeat
+  shots together; a burst source's denomination + side is one note). The fold's gallery is
+  every usable reference (``training.build_gallery.gallery_items``) except that note's photos;
+  shared-artwork weights and value-specific regions are recomputed without them.
+- Hard set (``training.hard_eval``): seeded hard frames from held-out references and photos,
+  each against a gallery without its note; negatives (book covers, receipts, flyers).
+- Negatives: 100 Indian notes and the scenes, against the full shipped gallery.
+- Every change is measured with and without it (VARIANTS), same protocol, same thresholds.
 - Threshold sweep: odd-numbered foreign files and odd-indexed scenes are the tuning half;
-  even-numbered ones are held out. Photos are never used for tuning.
+  even-numbered ones are held out. Photos and the hard set are never used for tuning.
 Writes models/EVALUATION.md and models/evaluation.json.
 """
 from __future__ import annotations
@@ -19,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -27,71 +28,58 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from desktop_app.recognition.evidence import DENOMINATIONS
-from desktop_app.recognition.gallery import ReferenceGallery
-from desktop_app.recognition.thresholds import DEFAULT, Thresholds
-from desktop_app.recognition.verifier import Verifier, accepts
 from desktop_app.paths import MODELS_DIR
-from training.build_gallery import build
-from training.data import (FOREIGN_DIR, NPR_DIR, Item, covered_by_other_note, load_manifest,
-                           physical_groups, read_image)
-from training.scenes import all_scenes
+from desktop_app.recognition.evidence import DENOMINATIONS
+from desktop_app.recognition.thresholds import DEFAULT, Thresholds
+from desktop_app.recognition.verifier import Options, Verifier, accepts
+from training.conditions import CONDITIONS
+from training.data import NPR_DIR, load_manifest, read_image
+from training.folds import evaluate_negatives, full_gallery, negative_images, shipped_verifier
+from training.hard_eval import evaluate_folds, hard_frames, summarise_hard
 
-SWEEP_INLIERS = (8, 10, 12, 15, 20)
-SWEEP_MARGINS = (1.25, 1.5, 2.0, 3.0)
+SWEEP_VALUES = (4, 6, 8, 10, 12)
+SWEEP_INLIERS = (8, 10, 12, 15)
+SWEEP_MARGINS = (1.5, 2.0)
 
-
-def _record(v) -> dict:
-    return dict(denomination=v.denomination, matched_side=v.side, reference=v.reference,
-                inliers=v.inliers, score=round(v.score, 2), runner_up=v.runner_up,
-                runner_up_score=round(v.runner_up_score, 2), accepted=v.accepted,
-                keypoints=v.keypoints, hint=v.hint)
-
-
-def evaluate_photos(full: ReferenceGallery, items: list[Item], weighted: bool,
-                    thresholds: Thresholds) -> list[dict]:
-    groups = physical_groups(items)
-    photos = [it for it in items if it.kind == "photo"]
-    out = []
-    for group in sorted(set(groups.values())):
-        keep = [it.file for it in items if groups.get(it.file) != group]
-        verifier = Verifier(full.subset(keep, weighted=weighted), thresholds)
-        for p in (p for p in photos if groups[p.file] == group):
-            v = verifier.verify(read_image(NPR_DIR / p.file))
-            named = v.denomination if v.accepted else None
-            outcome = "not_sure" if named is None else ("right" if named == p.denomination
-                                                         else "wrong")
-            out.append(dict(file=p.file, truth=p.denomination, side=p.side, group=group,
-                            covered=covered_by_other_note(p, items, groups), outcome=outcome,
-                            **_record(v)))
-    return out
-
-
-def evaluate_negatives(verifier: Verifier) -> list[dict]:
-    out = []
-    for f in sorted(FOREIGN_DIR.glob("*")):
-        if f.suffix.lower() not in (".jpg", ".jpeg", ".png", ".webp", ".bmp"):
-            continue
-        m = re.search(r"(\d+)", f.stem)
-        half = "tune" if m and int(m.group(1)) % 2 == 1 else "held_out"
-        out.append(dict(name=f"inr:{f.name}", kind="foreign", half=half,
-                        **_record(verifier.verify(read_image(f)))))
-    for i, (name, img) in enumerate(all_scenes()):
-        out.append(dict(name=name, kind="scene", half="tune" if i % 2 else "held_out",
-                        **_record(verifier.verify(img))))
-    return out
+SHIPPED = Options()
+# name -> (options, thresholds override, what is taken away)
+VARIANTS: dict[str, tuple[Options, dict, str]] = {
+    "v2 (shipped)": (SHIPPED, {}, "everything on"),
+    "v1 scoring": (replace(SHIPPED, evidence="weighted"), dict(min_value=12.0),
+                   "value evidence replaced by the v1 score (inliers weighted 0.1 in shared "
+                   "artwork, bar 12), with v2 matching"),
+    "v1": (Options(evidence="weighted", rootsift=False, method=cv2.RANSAC, second_plane=False),
+           dict(min_value=12.0), "v1 score and v1 matching (SIFT, RANSAC, one plane), on v2 "
+           "frame features and gallery (stretch, coarse-scale references, 16 neighbours)"),
+    "no exclusivity": (replace(SHIPPED, exclusive=False), {},
+                       "value evidence without the between-value ratio test and without "
+                       "removing keypoints another value's placement explains"),
+    "with chance control": (replace(SHIPPED, control=True), {},
+                            "nothing taken away; ADDS subtracting what the reference finds when "
+                            "shifted by ~15% of the note (not shipped)"),
+    "SIFT not RootSIFT": (replace(SHIPPED, rootsift=False), {}, "plain SIFT distances"),
+    "RANSAC not MAGSAC": (replace(SHIPPED, method=cv2.RANSAC), {}, "cv2.RANSAC homography"),
+    "one plane": (replace(SHIPPED, second_plane=False), {}, "no second homography for folds"),
+}
 
 
 def summarise(photos: list[dict], negatives: list[dict]) -> dict:
-    per_class = {}
-    for d in DENOMINATIONS:
-        rows = [p for p in photos if p["truth"] == d]
-        per_class[d] = {k: sum(p["outcome"] == k for p in rows)
-                        for k in ("right", "wrong", "not_sure")}
+    def counts(rows):
+        return {k: sum(p["outcome"] == k for p in rows) for k in ("right", "wrong", "not_sure")}
     cov = [p for p in photos if p["covered"]]
+    per_condition = {}
+    for c in CONDITIONS + ("unlabelled",):
+        rows = [p for p in photos if c in p["conditions"] or (c == "unlabelled"
+                                                              and not p["conditions"])]
+        rc = [p for p in rows if p["covered"]]
+        if rows:
+            per_condition[c] = dict(n=len(rows), covered=len(rc),
+                                    covered_right=sum(p["outcome"] == "right" for p in rc),
+                                    **counts(rows))
     return dict(
-        per_class=per_class,
-        photos_wrong=sum(p["outcome"] == "wrong" for p in photos),
+        per_class={d: counts([p for p in photos if p["truth"] == d]) for d in DENOMINATIONS},
+        per_condition=per_condition,
+        photos=len(photos), photos_wrong=sum(p["outcome"] == "wrong" for p in photos),
         covered=len(cov), covered_right=sum(p["outcome"] == "right" for p in cov),
         uncovered_wrong=sum(p["outcome"] == "wrong" for p in photos if not p["covered"]),
         foreign_accepted=sum(n["accepted"] for n in negatives if n["kind"] == "foreign"),
@@ -100,31 +88,35 @@ def summarise(photos: list[dict], negatives: list[dict]) -> dict:
         scenes_total=sum(n["kind"] == "scene" for n in negatives))
 
 
-def sweep(photos: list[dict], negatives: list[dict]) -> list[dict]:
+def sweep(photos: list[dict], negatives: list[dict], hard: list[dict]) -> list[dict]:
     """The verifier's own rule (``accepts``) applied to recorded scores at other thresholds."""
     rows = []
-    for mi in SWEEP_INLIERS:
-        for mm in SWEEP_MARGINS:
-            t = replace(DEFAULT, min_inliers=mi, min_margin=mm)
+    for mv in SWEEP_VALUES:
+        for mi in SWEEP_INLIERS:
+            for mm in SWEEP_MARGINS:
+                t = replace(DEFAULT, min_value=mv, min_inliers=mi, min_margin=mm)
 
-            def acc(r):
-                return r["denomination"] is not None and accepts(
-                    r["inliers"], r["score"], r["runner_up_score"], t)
-            row = dict(min_inliers=mi, min_margin=mm)
-            for half in ("tune", "held_out"):
-                row[f"negatives_{half}"] = sum(acc(n) for n in negatives if n["half"] == half)
-            row["photos_wrong"] = sum(acc(p) and p["denomination"] != p["truth"] for p in photos)
-            row["covered_right"] = sum(acc(p) and p["denomination"] == p["truth"]
-                                       for p in photos if p["covered"])
-            rows.append(row)
+                def acc(r):
+                    return r["denomination"] is not None and accepts(
+                        r["inliers"], r["score"], r["runner_up_score"], t)
+                row = dict(min_value=mv, min_inliers=mi, min_margin=mm)
+                for half in ("tune", "held_out"):
+                    row[f"negatives_{half}"] = sum(acc(n) for n in negatives if n["half"] == half)
+                row["photos_wrong"] = sum(acc(p) and p["denomination"] != p["truth"]
+                                          for p in photos)
+                row["covered_right"] = sum(acc(p) and p["denomination"] == p["truth"]
+                                           for p in photos if p["covered"])
+                row["hard_wrong"] = sum(acc(h) and h["denomination"] != h["truth"] for h in hard)
+                row["hard_right"] = sum(acc(h) and h["denomination"] == h["truth"]
+                                        for h in hard if h["covered"])
+                rows.append(row)
     return rows
 
 
 def time_frames(verifier: Verifier, n: int = 20) -> dict:
     """Wall time of verify() on 640x480 frames: photos resized to that size, and scenes."""
     items = [it for it in load_manifest() if it.kind == "photo"]
-    frames = [cv2.resize(read_image(NPR_DIR / it.file), (640, 480)) for it in items]
-    frames += [img for _, img in all_scenes(8)[-8:]]
+    frames = [cv2.resize(read_image(NPR_DIR / it.file), (640, 480)) for it in items[::4]]
     frames = (frames * 2)[:n]
     verifier.verify(frames[0])  # warm-up
     times, cpu = [], []
@@ -142,113 +134,54 @@ def time_frames(verifier: Verifier, n: int = 20) -> dict:
                 threads=cv2.getNumThreads(), cores=os.cpu_count(), load_average=round(load, 1))
 
 
-def markdown(results: dict) -> str:
-    w, u = results["weighted"], results["unweighted"]
-    s, su = w["summary"], u["summary"]
-    L = ["# Recognition engine evaluation", "",
-         "Generated by `python -m training.evaluate` (deterministic). Decision = the app's "
-         "single-frame bar: named X iff `Verifier.verify(image).accepted` and denomination "
-         "== X, else \"not sure\".", "",
-         f"Thresholds: min_inliers={results['thresholds']['min_inliers']}, "
-         f"min_margin={results['thresholds']['min_margin']} (desktop_app/recognition/thresholds.py).",
-         "", "## Protocol", "",
-         "- Dev photos (17): leave-one-note-out. Physical-note groups (repeat shots: same "
-         "source, denomination, side, consecutive numbers) are left out together: "
-         + "; ".join(sorted({" + ".join(Path(p['file']).name for p in w['photos']
-                                        if p['group'] == g)
-                             for g in {p['group'] for p in w['photos']}})) + ".",
-         "- Gallery per fold: all 15 reference scans + the photos of every other group; "
-         "shared-artwork weights recomputed per fold.",
-         "- \"Covered\" = the photo's side has a reference of a different physical note of the "
-         "same denomination (for fronts also the same design: old-series fronts do not cover "
-         "Everest fronts). Uncovered photos must come out \"not sure\".",
-         "- Foreign notes and scenes: the full shipped gallery (all scans and all photos).",
-         "", "## Results (shared-artwork weights ON, as shipped)", "",
-         f"- Covered dev photos named right: **{s['covered_right']} / {s['covered']}**; "
-         f"wrong on any dev photo: **{s['photos_wrong']}** (uncovered wrong: "
-         f"{s['uncovered_wrong']}).",
-         f"- Foreign (Indian) notes accepted: **{s['foreign_accepted']} / {s['foreign_total']}**.",
-         f"- Scenes without notes accepted: **{s['scenes_accepted']} / {s['scenes_total']}**.",
-         f"- Speed per 640x480 frame: median {results['timing']['median_ms']} ms wall, p90 "
-         f"{results['timing']['p90_ms']} ms; median CPU time (all threads) "
-         f"{results['timing']['cpu_median_ms']} ms ({results['timing']['frames']} frames, "
-         f"OpenCV threads {results['timing']['threads']}, {results['timing']['cores']} cores, "
-         f"load average {results['timing']['load_average']}: the machine was shared with "
-         "other jobs).", "",
-         "| Class | Named right | Wrong | Not sure |", "|---|---|---|---|"]
-    for d, c in s["per_class"].items():
-        if sum(c.values()):
-            L.append(f"| {d} | {c['right']} | {c['wrong']} | {c['not_sure']} |")
-    L += ["", "### Per photo", "",
-          "| Photo | Truth | Side | Covered | Outcome | Best | Inliers | Score | Runner-up | "
-          "Runner-up score | Best reference |", "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for p in w["photos"]:
-        L.append(f"| {Path(p['file']).name} | {p['truth']} | {p['side']} | "
-                 f"{'yes' if p['covered'] else 'no'} | {p['outcome']} | {p['denomination']} | "
-                 f"{p['inliers']} | {p['score']} | {p['runner_up']} | {p['runner_up_score']} | "
-                 f"{Path(p['reference']).name if p['reference'] else '-'} |")
-    L += ["", "## With vs without shared-artwork weights (same protocol, same thresholds)", "",
-          "| | Weights ON | Weights OFF |", "|---|---|---|",
-          f"| Covered photos named right | {s['covered_right']}/{s['covered']} | "
-          f"{su['covered_right']}/{su['covered']} |",
-          f"| Dev photos named WRONG | {s['photos_wrong']} | {su['photos_wrong']} |",
-          f"| Foreign notes accepted | {s['foreign_accepted']} | {su['foreign_accepted']} |",
-          f"| Scenes accepted | {s['scenes_accepted']} | {su['scenes_accepted']} |", "",
-          "Without weights, score = validated inliers, so the rule reduces to the inlier count "
-          "and the margin.", "",
-          "| Photo | Truth | ON: outcome (score vs runner-up) | OFF: outcome (score vs runner-up) |",
-          "|---|---|---|---|"]
-    for a, b in zip(w["photos"], u["photos"]):
-        L.append(f"| {Path(a['file']).name} | {a['truth']} | {a['outcome']} {a['denomination']} "
-                 f"({a['score']} vs {a['runner_up']} {a['runner_up_score']}) | {b['outcome']} "
-                 f"{b['denomination']} ({b['score']} vs {b['runner_up']} "
-                 f"{b['runner_up_score']}) |")
-    neg = w["negatives"]
-    top = sorted(neg, key=lambda n: -n["score"])[:8]
-    L += ["", "## Negatives: the strongest candidates (weights ON)", "",
-          "| Image | Half | Best | Inliers | Score | Runner-up score | Accepted |",
-          "|---|---|---|---|---|---|---|"]
-    for n in top:
-        L.append(f"| {n['name']} | {n['half']} | {n['denomination']} | {n['inliers']} | "
-                 f"{n['score']} | {n['runner_up_score']} | {n['accepted']} |")
-    L += ["", "## Threshold sweep (weights ON)", "",
-          "Tuning half: odd-numbered foreign files + odd-indexed scenes; held-out half: the "
-          "rest. Photos were not used to choose thresholds; their columns are shown for "
-          "information only.", "",
-          "| min_inliers | min_margin | Negatives accepted (tune) | Negatives accepted "
-          "(held out) | Photos wrong | Covered right |", "|---|---|---|---|---|---|"]
-    for r in w["sweep"]:
-        L.append(f"| {r['min_inliers']} | {r['min_margin']} | {r['negatives_tune']} | "
-                 f"{r['negatives_held_out']} | {r['photos_wrong']} | {r['covered_right']} |")
-    return "\n".join(L) + "\n"
-
-
-def run(thresholds: Thresholds = DEFAULT) -> dict:
+def run(thresholds: Thresholds = DEFAULT, variants: list[str] | None = None) -> dict:
     cv2.setRNGSeed(0)
     items = load_manifest()
-    full = build(items, weighted=False)
-    full.reweighted()  # computes the shared-artwork matrix once; subsets reuse it
+    conditions = {it.file: list(it.conditions) for it in items}
+    full = full_gallery(items)
+    probe = shipped_verifier(full, items, thresholds)
+    hard = hard_frames(items, probe)
+    negatives = negative_images()
     results = dict(thresholds=dict(min_inliers=thresholds.min_inliers,
-                                   min_margin=thresholds.min_margin))
-    for name, weighted in (("weighted", True), ("unweighted", False)):
-        photos = evaluate_photos(full, items, weighted, thresholds)
-        shipped = full.subset([it.file for it in items], weighted=weighted)
-        verifier = Verifier(shipped, thresholds)
-        negatives = evaluate_negatives(verifier)
-        results[name] = dict(photos=photos, negatives=negatives,
-                             summary=summarise(photos, negatives),
-                             sweep=sweep(photos, negatives))
-        if weighted:
-            results["timing"] = time_frames(verifier)
-        print(name, json.dumps(results[name]["summary"]))
+                                   min_value=thresholds.min_value,
+                                   min_margin=thresholds.min_margin), variants={})
+    for name in variants or list(VARIANTS):
+        options, override, what = VARIANTS[name]
+        th = replace(thresholds, **override)
+        started = time.perf_counter()
+        shipped = shipped_verifier(full, items, th, options)
+        photos, hard_rows = evaluate_folds(full, items, hard, th, options, shipped)
+        for p in photos:
+            p["conditions"] = conditions.get(p["file"], [])
+        neg = evaluate_negatives(shipped, negatives)
+        results["variants"][name] = dict(
+            description=what, thresholds_override=override, photos=photos, negatives=neg,
+            hard=hard_rows, summary=summarise(photos, neg), hard_summary=summarise_hard(hard_rows),
+            sweep=sweep(photos, neg, hard_rows) if name == "v2 (shipped)" else [],
+            seconds=round(time.perf_counter() - started, 1))
+        if name == "v2 (shipped)":
+            results["timing"] = time_frames(shipped)
+        s, h = results["variants"][name]["summary"], results["variants"][name]["hard_summary"]
+        print(f"{name}: covered {s['covered_right']}/{s['covered']}, wrong {s['photos_wrong']}, "
+              f"foreign {s['foreign_accepted']}, scenes {s['scenes_accepted']}; hard "
+              f"{h['covered_right']}/{h['covered']} wrong {h['wrong']} negatives "
+              f"{h['negatives_accepted']}/{h['negatives']} "
+              f"({results['variants'][name]['seconds']} s)", flush=True)
     return results
 
 
 def main(argv: list[str] | None = None) -> None:
+    from training.eval_report import markdown
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=MODELS_DIR)
+    ap.add_argument("--variants", nargs="*", choices=list(VARIANTS),
+                    help="only these (default: all; the shipped one is always needed)")
     args = ap.parse_args(argv)
-    results = run()
+    chosen = args.variants or list(VARIANTS)
+    if "v2 (shipped)" not in chosen:
+        chosen.insert(0, "v2 (shipped)")
+    results = run(variants=chosen)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "evaluation.json").write_text(json.dumps(results, indent=1))
     (args.out / "EVALUATION.md").write_text(markdown(results))

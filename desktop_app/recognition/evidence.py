@@ -53,7 +53,8 @@ class Verification:
     accepted: bool = False
     outline: np.ndarray | None = None  # 4x2 float32 corners of the note in frame pixels
     keypoints: int = 0  # features detected in the frame
-    hint: str | None = None  # phrase key suffix: "move_closer" | "partial" | None
+    # phrase key suffix: "move_closer" | "partial" | "hold_flat" | "other_side" | None
+    hint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Decision:
     side: str | None = None
     confidence: float = 0.0  # 0..1, for reports; never shown as a guess
     frames_used: int = 0
-    hint: str | None = None  # "too_dark" | "blurred" | "move_closer" | "partial" | None
+    hint: str | None = None  # "too_dark" | "blurred" | a Verification hint | None
     t: float = 0.0  # source time when decided
     reason: str = ""  # short human-readable why, for logs and reports
     extra: dict = field(default_factory=dict)

@@ -23,6 +23,8 @@ FORMAT_VERSION = 1
 # at a 640 px working size, where a note held at a sensible distance spans 250-600 px.
 REFERENCE_LONG_SIDE = 600
 MAX_REFERENCE_KEYPOINTS = 1200
+# Coarser copies of every reference: (scale, share of MAX_REFERENCE_KEYPOINTS).
+REFERENCE_SCALES = ((0.5, 0.4), (0.25, 0.15))
 # Shared artwork is found geometrically: where a homography maps a region of one reference
 # onto a reference of another denomination (the same engraving, moved and scaled) with enough
 # RANSAC inliers, every keypoint inside the inliers' hull is shared artwork, and its matches
@@ -60,8 +62,8 @@ class Reference:
     outline: np.ndarray  # 4x2 float32 note corners in reference pixels, clockwise
 
 
-def make_sift(max_keypoints: int) -> cv2.SIFT:
-    return cv2.SIFT_create(nfeatures=max_keypoints)
+def make_sift(max_keypoints: int, contrast: float = 0.04) -> cv2.SIFT:
+    return cv2.SIFT_create(nfeatures=max_keypoints, contrastThreshold=contrast)
 
 
 def detect(grey: np.ndarray, max_keypoints: int, mask: np.ndarray | None = None,
@@ -74,6 +76,23 @@ def detect(grey: np.ndarray, max_keypoints: int, mask: np.ndarray | None = None,
     pts = np.array([k.pt for k in kps], np.float32)
     # OpenCV's SIFT saturates each element to 0..255 before returning floats: uint8 is exact.
     return pts, np.clip(np.rint(desc), 0, 255).astype(np.uint8)
+
+
+def detect_scales(flat: np.ndarray, mask: np.ndarray, max_keypoints: int,
+                  sift: cv2.SIFT | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Keypoints of the reference at full size and at the coarser REFERENCE_SCALES, all in
+    full-size reference pixels. A note small in the frame or smeared by motion shows only its
+    coarse structure; the keypoint cap at full size keeps mostly fine detail."""
+    p0, d0 = detect(flat, max_keypoints, mask, sift)
+    pts, descs = [p0], [d0]
+    for s, share in REFERENCE_SCALES:
+        size = (max(8, round(flat.shape[1] * s)), max(8, round(flat.shape[0] * s)))
+        small = cv2.resize(flat, size, interpolation=cv2.INTER_AREA)
+        small_mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
+        p, d = detect(small, max(1, int(max_keypoints * share)), small_mask)
+        pts.append(p * np.float32([flat.shape[1] / size[0], flat.shape[0] / size[1]]))
+        descs.append(d)
+    return np.concatenate(pts), np.concatenate(descs)
 
 
 def to_grey(image_bgr: np.ndarray) -> np.ndarray:
@@ -100,8 +119,14 @@ def ratio_matches(index: cv2.flann_Index, owners: np.ndarray, desc: np.ndarray,
     k = min(NEIGHBOURS, len(owners))
     idx, sq = index.knnSearch(np.ascontiguousarray(desc, np.float32), k,
                               params=dict(checks=checks))
-    idx = idx.astype(np.int64)
-    dist = np.sqrt(np.maximum(sq, 0))
+    return ratio_filter(idx.astype(np.int64), np.sqrt(np.maximum(sq, 0)), owners)
+
+
+def ratio_filter(idx: np.ndarray, dist: np.ndarray, owners: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Lowe's ratio test within each reference, on k-nearest-neighbour lists (rows: queries,
+    columns: neighbours best first; ``idx`` into ``owners``)."""
+    k = idx.shape[1]
     owner = owners[idx]
     q_all, g_all = [], []
     for j in range(k):
@@ -222,7 +247,7 @@ class ReferenceGallery:
             if missing:
                 raise ValueError(f"reference meta lacks {missing}: {meta!r}")
             flat, mask = rectify(image, meta.get("outline"))
-            p, d = detect(flat, max_keypoints, mask, sift)
+            p, d = detect_scales(flat, mask, max_keypoints, sift)
             h, w = flat.shape
             outline = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
             owners.append(np.full(len(p), len(refs), np.int32))

@@ -22,6 +22,9 @@ class Thresholds:
     # weighted score of only 8.6-10.5, so 12 keeps a margin; covered photos scored 37-169
     # except one Rs 20 front at 8.8 (not sure).
     min_inliers: int = 12
+    # Value-specific evidence (guided matches in the parts where values differ) needed to
+    # name the value; see the verifier's module docstring.
+    min_value: float = 8.0
     # The best denomination's weighted score must beat the best *other* denomination's by this
     # factor; Everest-series notes share artwork, so near-ties are common and must abstain.
     # Measured: every correct acceptance beat its runner-up by 10x or more.

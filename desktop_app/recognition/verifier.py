@@ -1,9 +1,21 @@
 """Geometric verification of one frame against the reference gallery.
 
-A denomination is named only when a reference's outline maps into the frame by a plausible
-homography (convex, not mirrored, sane size and shape) backed by enough RANSAC inliers, and
-its weighted score clearly beats every other denomination's. Everything that makes a single
-frame "accepted" lives here, driven by ``Thresholds``; the scan session only combines frames.
+Two questions, answered by different evidence:
+
+1. Where is a note? Any reference whose outline maps into the frame by a plausible homography
+   (convex, not mirrored, sane size and shape) backed by enough RANSAC inliers places the note.
+   Shared Everest artwork (mountain panel, bank header, seal) counts fully here.
+2. Which value is it? The Everest series shares that artwork, so alignment inliers prove "a
+   Nepali note" and little about which. The value is decided from the *value-specific*
+   keypoints of each candidate's reference (those not shared with any reference of another
+   value, see ``gallery.shared_artwork``): numerals, value in words, portrait or animal. Once a
+   candidate is placed, every frame keypoint whose nearest gallery neighbours include such a
+   keypoint at the position the homography predicts counts as value evidence ("guided"
+   matches: no ratio test, the geometry does the filtering). The value must clear
+   ``Thresholds.min_value`` and beat every other value's evidence by ``min_margin``.
+
+Everything that makes a single frame "accepted" lives here, driven by ``Thresholds``; the scan
+session only combines frames.
 """
 from __future__ import annotations
 
@@ -14,202 +26,370 @@ import cv2
 import numpy as np
 
 from desktop_app.recognition.evidence import Verification
-from desktop_app.recognition.gallery import (ReferenceGallery, detect, make_index, make_sift,
-                                      ratio_matches, to_grey)
+from desktop_app.recognition.gallery import ReferenceGallery, detect, make_sift, to_grey
+from desktop_app.recognition.imaging import (Matcher, near_points, plausible_outline,
+                                             position_hint, root_sift, spots, stretch)
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
 WORKING_LONG_SIDE = 640  # frames are matched at this size: speed, and scale-stable inliers
 MAX_FRAME_KEYPOINTS = 1500
-FLANN_CHECKS = 48
+# Frames are contrast-stretched and SIFT's contrast threshold lowered: a dim room or a blurred
+# note leaves too few keypoints at OpenCV's default (0.04) to place the note at all. The
+# keypoint cap keeps the strongest, so a well-lit frame keeps what it had.
+FRAME_CONTRAST = 0.015
+STRETCH_PERCENTILES = (1, 99)
 RANSAC_PX = 6.0  # reprojection tolerance in working-size pixels
 # A reference needs this many validated inliers before it counts at all, even as runner-up:
 # fewer than this fit almost any four-point model by chance.
 NOISE_INLIERS = 6
 MAX_REFS_PER_DENOMINATION = 3  # RANSAC only the most promising references of each value
-# Plausibility of the projected note outline.
-MIN_AREA_FRACTION = 0.005  # of the frame
-MAX_AREA_FRACTION = 8.0  # a close-up of part of the note may span several frames
-MAX_ASPECT_DISTORTION = 2.0  # projected aspect vs reference aspect, either way
-MAX_OPPOSITE_SIDE_RATIO = 3.0  # perspective foreshortening of opposite edges
+# A second homography (the other half of a folded note) needs this many inliers of its own,
+# and must meet the first along the fold within this fraction of the fold line's length.
+FOLD_MIN_INLIERS = 10
+FOLD_SEAM = 0.08
 MIN_INLIER_SPREAD = 0.02  # convex hull of inliers, as a fraction of the reference area
-# Hints.
-SMALL_NOTE_FRACTION = 0.10  # projected note under this share of the frame: "move closer"
-PARTIAL_MARGIN = 0.03  # an outline corner this far outside the frame: "partial"
+# Guided value evidence: a frame keypoint counts when the position predicted by the homography
+# is within this fraction of the projected note's diagonal (at least GUIDED_MIN_PX).
+GUIDED_RADIUS = 0.012
+GUIDED_MIN_PX = 3.0
+GUIDED_NEIGHBOURS = 1  # the frame keypoint nearest each predicted position
+# RootSIFT distance (unit vectors: 0 same, about 1.1 unrelated) for a guided match.
+GUIDED_MAX_DIST = 0.5
+# A value-specific match must be this much closer to its value's reference than to any
+# other value's keypoint.
+VALUE_RATIO = 0.9
+# Chance control: the reference moved by these fractions of its width and height.
+CONTROL_SHIFTS = ((0.13, 0.17), (-0.11, -0.19))
+
+
+@dataclass(frozen=True)
+class Options:
+    """Matching choices, each measured with and without (models/EVALUATION.md)."""
+
+    evidence: str = "value"  # "value" (guided value-specific matches) | "weighted" (v1)
+    rootsift: bool = True  # Hellinger kernel on SIFT (Arandjelovic & Zisserman 2012)
+    method: int = cv2.USAC_MAGSAC  # robust estimator for the homography
+    second_plane: bool = True  # a folded note: fit the other half on the outliers too
+    exclusive: bool = True  # value evidence only where no other value's reference matches
+    # Subtract what a deliberately misplaced reference finds (chance matches). Measured: no
+    # safer (closest wrong value unchanged) and one hard frame fewer, so off by default.
+    control: bool = False
+
+
+@dataclass(frozen=True)
+class FrameFeatures:
+    shape: tuple[int, int]  # working image (h, w)
+    scale: float  # working size / original size
+    points: np.ndarray  # N x 2 float32, working pixels
+    descriptors: np.ndarray  # N x 128 uint8 SIFT
 
 
 @dataclass
 class _Candidate:
     ref: int
-    inliers: int
-    score: float
+    inliers: int  # alignment inliers, spatially deduplicated
+    H: np.ndarray  # reference -> working frame
     quad: np.ndarray  # 4x2 outline in working-frame pixels
+    weighted: float  # v1 score: shared-artwork-weighted inliers
+    value: float = 0.0  # guided value-specific matches
+    # Placed by two homographies (the halves of a folded note): (H2, fold x, H2 right of it).
+    fold: tuple | None = None
+
+    @property
+    def folded(self) -> bool:
+        return self.fold is not None
+
+    def project(self, pts: np.ndarray) -> np.ndarray:
+        """Reference points into the frame, each half of a folded note by its own fit."""
+        p = pts.reshape(-1, 1, 2).astype(np.float64)
+        out = cv2.perspectiveTransform(p, self.H).reshape(-1, 2)
+        if self.fold is not None:
+            H2, x, right = self.fold
+            sel = (pts[:, 0] > x) if right else (pts[:, 0] <= x)
+            if sel.any():
+                out[sel] = cv2.perspectiveTransform(p[sel], H2).reshape(-1, 2)
+        return out.astype(np.float32)
 
 
 def accepts(inliers: int, score: float, runner_up_score: float,
             thresholds: Thresholds = DEFAULT) -> bool:
-    """The single-frame bar. min_inliers bounds both the raw inlier count and the weighted
-    (denomination-specific) score: many inliers in shared Everest artwork alone prove nothing
-    about the value. The margin is over the best OTHER denomination."""
+    """The single-frame bar: enough alignment inliers to place a note, enough value-specific
+    evidence (``score``), and a clear margin over the best OTHER denomination's evidence."""
     t = thresholds
-    return (inliers >= t.min_inliers and score >= t.min_inliers
+    return (inliers >= t.min_inliers and score >= t.min_value
             and score >= t.min_margin * runner_up_score)
 
 
 class Verifier:
-    def __init__(self, gallery: ReferenceGallery, thresholds: Thresholds = DEFAULT):
+    def __init__(self, gallery: ReferenceGallery, thresholds: Thresholds = DEFAULT,
+                 options: Options = Options()):
         if len(gallery.points) == 0:
             raise ValueError("reference gallery has no keypoints")
         self.gallery = gallery
         self.thresholds = thresholds
-        self._sift = make_sift(MAX_FRAME_KEYPOINTS)
+        self.options = options
+        self._sift = make_sift(MAX_FRAME_KEYPOINTS, FRAME_CONTRAST)
         # Seeded so that the same frame gives the same inliers in every process and run: the
         # randomised kd-trees and RANSAC both draw from OpenCV's RNG, and reports must repeat.
         cv2.setRNGSeed(0)
-        self._index = make_index(gallery.descriptors)
+        self._matcher = Matcher(gallery.descriptors, gallery.owners, options.rootsift)
         self._ref_denoms = np.array([r.denomination for r in gallery.references])
+        # Value-specific keypoints, per reference: not shared with any reference of another
+        # value (gallery.shared_artwork: where same-series references of other values agree).
+        specific = np.nonzero(gallery.weights >= 1.0)[0]
+        self._specific_of = [specific[gallery.owners[specific] == r]
+                             for r in range(len(gallery.references))]
+        self._all_of = [np.nonzero(gallery.owners == r)[0] for r in range(len(gallery.references))]
 
-    def verify(self, image_bgr: np.ndarray, candidates: Sequence[str] | None = None
-               ) -> Verification:
-        """Verify one frame (BGR, or already grey). ``candidates`` (denominations, best first, e.g. from the model)
-        are examined first, which lets the others be skipped sooner; a denomination is only
-        skipped when it can neither win nor block the margin, so ``accepted`` never depends
-        on the model being right. (``runner_up_score`` is exact whenever it could matter.)"""
-        cv2.setRNGSeed(0)  # per frame too: OpenCV's RNG is per thread and RANSAC consumes it
-        grey = to_grey(image_bgr)
+    # --- features -----------------------------------------------------------------------
+    def features(self, image: np.ndarray) -> FrameFeatures:
+        """SIFT of one frame (BGR, or already grey) at the working size."""
+        grey = to_grey(image)
         h0, w0 = grey.shape
         scale = min(1.0, WORKING_LONG_SIDE / max(h0, w0))
         work = grey if scale == 1.0 else cv2.resize(
             grey, (max(1, round(w0 * scale)), max(1, round(h0 * scale))),
             interpolation=cv2.INTER_AREA)
-        pts, desc = detect(work, MAX_FRAME_KEYPOINTS, sift=self._sift)
-        n_kp = len(pts)
+        pts, desc = detect(stretch(work, STRETCH_PERCENTILES), MAX_FRAME_KEYPOINTS,
+                           sift=self._sift)
+        return FrameFeatures(work.shape[:2], scale, pts, desc)
+
+    def verify(self, image: np.ndarray, candidates: Sequence[str] | None = None
+               ) -> Verification:
+        """Verify one frame. ``candidates`` (denominations, best first, e.g. from the model)
+        only order the work; every denomination with enough tentative matches is examined, so
+        ``accepted`` never depends on the model being right."""
+        return self.verify_features(self.features(image), candidates)
+
+    def verify_features(self, f: FrameFeatures, candidates: Sequence[str] | None = None
+                        ) -> Verification:
+        cv2.setRNGSeed(0)  # per frame too: OpenCV's RNG is per thread and RANSAC consumes it
+        n_kp = len(f.points)
         if n_kp < 4:
             return Verification(keypoints=n_kp)
-        per_ref = self._match(desc)
-        best_by_denom = self._verify_refs(per_ref, pts, work.shape, candidates)
-        if not best_by_denom:
+        knn = self._matcher.knn(f.descriptors)
+        per_ref = self._matcher.ratio_per_reference(knn)
+        placed = self._align(per_ref, f, candidates)
+        if not placed:
             return Verification(keypoints=n_kp)
-        ranked = sorted(best_by_denom.items(), key=lambda kv: -kv[1].score)
-        denom, best = ranked[0]
+        best = self._value_per_denomination(placed, f, knn)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1].value, -kv[1].inliers))
+        denom, top = ranked[0]
         runner, second = ranked[1] if len(ranked) > 1 else (None, None)
-        second_score = second.score if second else 0.0
-        accepted = accepts(best.inliers, best.score, second_score, self.thresholds)
-        ref = self.gallery.references[best.ref]
-        outline = (best.quad / scale).astype(np.float32)
+        second_score = second.value if second else 0.0
+        accepted = accepts(top.inliers, top.value, second_score, self.thresholds)
+        ref = self.gallery.references[top.ref]
         return Verification(
             denomination=denom, side=ref.side, series=ref.series, reference=ref.id,
-            inliers=best.inliers, score=float(best.score), runner_up=runner,
-            runner_up_score=float(second_score), accepted=bool(accepted), outline=outline,
-            keypoints=n_kp,
-            # A weak candidate's outline is as likely clutter as a note: no hint from it.
-            hint=_hint(best.quad, work.shape) if best.inliers >= self.thresholds.min_inliers
-            else None)
+            inliers=top.inliers, score=float(top.value), runner_up=runner,
+            runner_up_score=float(second_score), accepted=bool(accepted),
+            outline=(top.quad / f.scale).astype(np.float32), keypoints=n_kp,
+            hint=self._hint(top, f, accepted))
 
-    # --- matching -----------------------------------------------------------------------
-    def _match(self, desc: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        """Per reference: (frame keypoint indices, gallery keypoint indices)."""
-        q, g = ratio_matches(self._index, self.gallery.owners, desc, checks=FLANN_CHECKS)
-        owners = self.gallery.owners[g]
-        return {int(r): (q[owners == r], g[owners == r]) for r in np.unique(owners)}
+    def _hint(self, top: _Candidate, f: FrameFeatures, accepted: bool) -> str | None:
+        """What the person can do about a placed note: where it is in the frame first; then,
+        for a note placed but not named, "hold_flat" when it was found in two halves (folded
+        or bent) and "other_side" when only artwork common to every value was seen (the parts
+        that tell values apart are hidden, or this side is not in the gallery)."""
+        # A weak candidate's outline is as likely clutter as a note: no hint from it.
+        if top.inliers < self.thresholds.min_inliers:
+            return None
+        where = position_hint(top.quad, f.shape)
+        if where or accepted:
+            return where
+        if top.folded:
+            return "hold_flat"
+        return "other_side" if top.value < self.thresholds.min_value else None
 
-    def _verify_refs(self, per_ref, pts, shape, candidates) -> dict[str, _Candidate]:
-        weights = self.gallery.weights
+    # --- where is the note --------------------------------------------------------------
+    def _align(self, per_ref, f: FrameFeatures, candidates) -> dict[str, list[_Candidate]]:
+        """Plausible placements per denomination, from its most promising references."""
         order = {d: i for i, d in enumerate(candidates or ())}
-        # Upper bound of each reference's score: the weights of all its tentative matches.
-        bounds = {r: float(weights[g].sum()) for r, (q, g) in per_ref.items()
-                  if len(q) >= NOISE_INLIERS}
+        counts = {r: len(q) for r, (q, g) in per_ref.items() if len(q) >= NOISE_INLIERS}
         by_denom: dict[str, list[int]] = {}
-        for r in sorted(bounds, key=lambda r: -bounds[r]):
+        for r in sorted(counts, key=lambda r: -counts[r]):
             by_denom.setdefault(self._ref_denoms[r], []).append(r)
-        denoms = sorted(by_denom, key=lambda d: (order.get(d, len(order)),
-                                                 -bounds[by_denom[d][0]]))
-        best: dict[str, _Candidate] = {}
-        top = 0.0  # best score so far, over all denominations
-        # The scan session also compares score / runner_up_score with strong_margin; pruning
-        # at the larger factor keeps that comparison exact too.
-        prune_margin = max(self.thresholds.min_margin, self.thresholds.strong_margin)
-        for d in denoms:
+        placed: dict[str, list[_Candidate]] = {}
+        for d in sorted(by_denom, key=lambda d: order.get(d, len(order))):
             for r in by_denom[d][:MAX_REFS_PER_DENOMINATION]:
-                # A reference whose bound is this low can neither win nor stop the winner
-                # clearing either margin (the final best only grows), so skip its RANSAC.
-                if bounds[r] * prune_margin <= top:
-                    break
-                if d in best and bounds[r] <= best[d].score:
-                    break  # cannot beat this denomination's best reference
-                c = self._ransac(r, *per_ref[r], pts, shape)
-                if c and (d not in best or c.score > best[d].score):
-                    best[d] = c
-                    top = max(top, c.score)
-        return best
+                c = self._ransac(r, *per_ref[r], f)
+                if c:
+                    placed.setdefault(d, []).append(c)
+        return placed
 
-    def _ransac(self, r, q, g, pts, shape) -> _Candidate | None:
+    def _ransac(self, r, q, g, f: FrameFeatures) -> _Candidate | None:
         # One match per reference keypoint (the frame keypoint listed first is the closer).
         g_u, first = np.unique(g, return_index=True)
         q, g = q[first], g_u
         if len(q) < NOISE_INLIERS:
             return None
         src = self.gallery.points[g].reshape(-1, 1, 2)
-        dst = pts[q].reshape(-1, 1, 2)
-        H, mask = cv2.findHomography(src, dst, cv2.RANSAC, RANSAC_PX, maxIters=1000,
+        dst = f.points[q].reshape(-1, 1, 2)
+        H, mask = cv2.findHomography(src, dst, self.options.method, RANSAC_PX, maxIters=1000,
                                      confidence=0.995)
         if H is None or mask is None:
             return None
         inl = mask.ravel().astype(bool)
         ref = self.gallery.references[r]
         quad = cv2.perspectiveTransform(ref.outline.reshape(-1, 1, 2), H).reshape(4, 2)
-        if not plausible_outline(quad, ref, shape):
+        if not plausible_outline(quad, ref, f.shape):
             return None
-        # Several frame keypoints at one spot (SIFT's multiple orientations) count once.
-        q_in = q[inl]
-        spots = np.unique(np.round(pts[q_in]).astype(np.int32), axis=0)
-        n_in = min(len(spots), int(inl.sum()))
+        fold = None
+        if self.options.second_plane:
+            half, fold = self._other_half(src, dst, inl, ref, H)
+            inl = inl | half
+        n_in = min(spots(f.points[q[inl]]), int(inl.sum()))
         if n_in < NOISE_INLIERS:
             return None
         ref_pts = self.gallery.points[g[inl]]
         hull = cv2.convexHull(ref_pts.reshape(-1, 1, 2))
         if cv2.contourArea(hull) < MIN_INLIER_SPREAD * ref.size[0] * ref.size[1]:
             return None
-        w = self.gallery.weights[g[inl]]
-        # Scale the weighted sum to the deduplicated count, so both measure the same thing.
-        score = float(w.sum()) * n_in / max(1, int(inl.sum()))
-        return _Candidate(r, n_in, score, quad.astype(np.float32))
+        # v1 score, kept for the with/without measurement: shared-artwork-weighted inliers,
+        # scaled to the deduplicated count so both measure the same thing.
+        weighted = float(self.gallery.weights[g[inl]].sum()) * n_in / max(1, int(inl.sum()))
+        return _Candidate(r, n_in, H, quad.astype(np.float32), weighted, fold=fold)
 
+    def _other_half(self, src, dst, inl, ref, H) -> tuple[np.ndarray, tuple | None]:
+        """Inliers of a second homography fitted to the outliers: the other half of a note
+        folded across its long axis. It must cover the part of the reference the first fit
+        left uncovered, and both fits must agree along the fold line between them (the paper
+        is continuous there); otherwise it is a second chance for clutter. Returns the extra
+        inliers and (H2, fold x in reference pixels, whether H2 holds right of it)."""
+        rest = ~inl
+        extra = np.zeros(len(inl), bool)
+        if rest.sum() < 2 * FOLD_MIN_INLIERS:
+            return extra, None
+        H2, m2 = cv2.findHomography(src[rest], dst[rest], self.options.method, RANSAC_PX,
+                                    maxIters=500, confidence=0.99)
+        if H2 is None or m2 is None or m2.sum() < FOLD_MIN_INLIERS:
+            return extra, None
+        a = src[inl].reshape(-1, 2)
+        b = src[rest][m2.ravel().astype(bool)].reshape(-1, 2)
+        w, h = float(ref.size[0]), float(ref.size[1])
+        xa, xb = float(np.median(a[:, 0])), float(np.median(b[:, 0]))
+        if abs(xa - xb) < 0.25 * w:
+            return extra, None
+        # The fold: the line between the two halves' medians where the two fits agree best.
+        ys = np.linspace(0, h - 1, 5)
+        best_err, fold_x, size = np.inf, 0.0, 1.0
+        for x in np.linspace(min(xa, xb), max(xa, xb), 17):
+            line = np.float64([[x, y] for y in ys]).reshape(-1, 1, 2)
+            p1 = cv2.perspectiveTransform(line, H).reshape(-1, 2)
+            p2 = cv2.perspectiveTransform(line, H2).reshape(-1, 2)
+            err = float(np.linalg.norm(p1 - p2, axis=1).max())
+            if err < best_err:
+                best_err, fold_x, size = err, float(x), float(np.linalg.norm(p1[-1] - p1[0]))
+        if size < 1 or best_err > FOLD_SEAM * size:
+            return extra, None
+        idx = np.nonzero(rest)[0][m2.ravel().astype(bool)]
+        extra[idx] = True
+        return extra, (H2, fold_x, xb > xa)
 
-def plausible_outline(quad: np.ndarray, ref, shape) -> bool:
-    """Whether a reference outline projected into a frame of ``shape`` can be a real note:
-    convex, turning the same way as the reference (a mirror image turns the other way),
-    of sane area, aspect and perspective."""
-    if not np.all(np.isfinite(quad)):
-        return False
-    edges = np.roll(quad, -1, axis=0) - quad
-    cross = edges[:, 0] * np.roll(edges, -1, axis=0)[:, 1] - edges[:, 1] * np.roll(edges, -1, axis=0)[:, 0]
-    ref_edges = np.roll(ref.outline, -1, axis=0) - ref.outline
-    ref_sign = np.sign(ref_edges[0, 0] * ref_edges[1, 1] - ref_edges[0, 1] * ref_edges[1, 0])
-    if not np.all(np.sign(cross) == ref_sign):
-        return False
-    h, w = shape[:2]
-    area = abs(cv2.contourArea(quad.reshape(-1, 1, 2).astype(np.float32)))
-    if not (MIN_AREA_FRACTION * w * h <= area <= MAX_AREA_FRACTION * w * h):
-        return False
-    lens = np.linalg.norm(edges, axis=1)
-    if lens.min() < 1:
-        return False
-    if max(lens[0] / lens[2], lens[2] / lens[0], lens[1] / lens[3], lens[3] / lens[1]) \
-            > MAX_OPPOSITE_SIDE_RATIO:
-        return False
-    aspect = (lens[0] + lens[2]) / (lens[1] + lens[3])
-    ref_aspect = ref.size[0] / ref.size[1]
-    distortion = aspect / ref_aspect
-    return 1 / MAX_ASPECT_DISTORTION <= distortion <= MAX_ASPECT_DISTORTION
+    # --- which value is it --------------------------------------------------------------
+    def _value_per_denomination(self, placed: dict[str, list[_Candidate]], f: FrameFeatures,
+                                knn) -> dict[str, _Candidate]:
+        """Each denomination's best placement, its ``value`` set to its evidence."""
+        if self.options.evidence == "weighted":
+            for cands in placed.values():
+                for c in cands:
+                    c.value = c.weighted
+            return {d: max(cs, key=lambda c: (c.value, c.inliers)) for d, cs in placed.items()}
+        near, frame_desc = near_points(f.points, GUIDED_NEIGHBOURS), root_sift(f.descriptors)
+        specific: dict[str, np.ndarray] = {}
+        best: dict[str, _Candidate] = {}
+        for d, cands in placed.items():
+            sets = [self._guided(c, f, near, frame_desc) for c in cands]
+            i = max(range(len(cands)), key=lambda i: (len(sets[i]), cands[i].inliers))
+            best[d], specific[d] = cands[i], sets[i]
+        # Fine print, guilloche, fonts and borders are common to many values yet often escape
+        # the shared-artwork test (too few inliers between two small references). Such a frame
+        # keypoint is explained by another value's reference too, by any of its keypoints at
+        # that value's placement; only keypoints that no other value explains count.
+        explained = ({d: self._guided(c, f, near, frame_desc, every=True)[0]
+                      for d, c in best.items()}
+                     if self.options.exclusive and len(best) > 1 else {})
+        other_dist = self._other_value_distance(knn, frame_desc) if explained else {}
+        for d, c in best.items():
+            mine, dist = specific[d]
+            if d in other_dist:
+                # The descriptor must be clearly closer to this value's reference than to
+                # any other value's keypoint in the gallery (a ratio test between values).
+                mine = mine[dist < VALUE_RATIO * other_dist[d][mine]]
+            others = [m for e, m in explained.items() if e != d]
+            if others:
+                mine = np.setdiff1d(mine, np.concatenate(others))
+            c.value = float(spots(f.points[mine]))
+            if self.options.control:
+                c.value = max(0.0, c.value - self._chance(c, f, near, frame_desc))
+        return best
 
+    def _other_value_distance(self, knn, frame_desc) -> dict[str, np.ndarray]:
+        """Per denomination d, per frame keypoint: RootSIFT distance to the nearest gallery
+        keypoint of a value other than d among its neighbours (the farthest neighbour's
+        distance when none is of another value). Text such as the bank's name, on every
+        back, is close to some other value's keypoint even where no other value was placed."""
+        idx, _ = knn
+        dist = np.linalg.norm(root_sift(self.gallery.descriptors[idx.reshape(-1)])
+                              - np.repeat(frame_desc, idx.shape[1], axis=0),
+                              axis=1).reshape(idx.shape)
+        denoms = self._ref_denoms[self.gallery.owners[idx]]
+        far = dist.max(axis=1)
+        return {d: np.where(denoms != d, dist, far[:, None]).min(axis=1)
+                for d in np.unique(self._ref_denoms)}
 
-def _hint(quad: np.ndarray, shape) -> str | None:
-    h, w = shape[:2]
-    mx, my = PARTIAL_MARGIN * w, PARTIAL_MARGIN * h
-    if (quad[:, 0].min() < -mx or quad[:, 0].max() > w + mx or quad[:, 1].min() < -my
-            or quad[:, 1].max() > h + my):
-        return "partial"
-    area = abs(cv2.contourArea(quad.reshape(-1, 1, 2).astype(np.float32)))
-    if area < SMALL_NOTE_FRACTION * w * h:
-        return "move_closer"
-    return None
+    def _chance(self, c: _Candidate, f: FrameFeatures, near, frame_desc) -> float:
+        """Guided matches a wrong placement finds: the same homography shifted by a fraction
+        of the note, so that no keypoint lands where its own artwork is. Blurred or plain
+        textures match almost anything at this descriptor distance; what a shifted placement
+        finds is chance, and is subtracted from the evidence."""
+        ref = self.gallery.references[c.ref]
+        counts = []
+        for sx, sy in CONTROL_SHIFTS:
+            t = np.array([[1, 0, sx * ref.size[0]], [0, 1, sy * ref.size[1]], [0, 0, 1]])
+            fold = None if c.fold is None else (c.fold[0] @ t, c.fold[1] - sx * ref.size[0],
+                                                c.fold[2])
+            shifted = _Candidate(c.ref, c.inliers, c.H @ t, c.quad, c.weighted, fold=fold)
+            counts.append(spots(f.points[self._guided(shifted, f, near, frame_desc)[0]]))
+        return float(np.mean(counts))
+
+    def _guided(self, c: _Candidate, f: FrameFeatures, near, frame_desc, every: bool = False
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """Value-specific keypoints of the candidate's reference that find, near the position
+        its homography predicts, a frame keypoint with a similar descriptor (deduplicated).
+        Searched per reference, not through the gallery-wide neighbour lists: those fill up
+        with the many copies of shared artwork, crowding out the keypoints that matter."""
+        g = self._all_of[c.ref] if every else self._specific_of[c.ref]
+        none = np.zeros(0, np.int64), np.zeros(0, np.float32)
+        if len(g) == 0:
+            return none
+        pred = c.project(self.gallery.points[g])
+        h, w = f.shape
+        inside = ((pred[:, 0] >= 0) & (pred[:, 0] < w) & (pred[:, 1] >= 0) & (pred[:, 1] < h))
+        if not inside.any():
+            return none
+        g, pred = g[inside], pred[inside]
+        diag = float(np.linalg.norm(c.quad[2] - c.quad[0])
+                     + np.linalg.norm(c.quad[3] - c.quad[1])) / 2
+        radius = max(GUIDED_MIN_PX, GUIDED_RADIUS * diag)
+        cand, d2 = near(pred)  # nearest frame keypoints by position, k per prediction
+        ok_pos = d2 <= radius * radius
+        rows, cols = np.nonzero(ok_pos)
+        if len(rows) == 0:
+            return none
+        fq = cand[rows, cols]
+        dist = np.linalg.norm(root_sift(self.gallery.descriptors[g[rows]]) - frame_desc[fq],
+                              axis=1)
+        good = dist <= GUIDED_MAX_DIST
+        if not good.any():
+            return none
+        rows, fq, dist = rows[good], fq[good], dist[good]
+        # One frame keypoint per reference keypoint (its closest), and each frame keypoint
+        # once, with its smallest distance.
+        order = np.argsort(dist, kind="stable")
+        _, first = np.unique(rows[order], return_index=True)
+        fq, dist = fq[order][first], dist[order][first]
+        order = np.argsort(dist, kind="stable")
+        fq_u, first = np.unique(fq[order], return_index=True)
+        return fq_u, dist[order][first]
+

@@ -54,7 +54,7 @@ def _looks_empty(evidence: FrameEvidence, th: Thresholds) -> bool:
     return v.keypoints < _EMPTY_VIEW_KEYPOINTS
 
 
-def _hint(evidences: list[FrameEvidence]) -> str | None:
+def _hint(evidences: list[FrameEvidence], th: Thresholds = DEFAULT) -> str | None:
     if not evidences:
         return None
     n = len(evidences)
@@ -69,6 +69,13 @@ def _hint(evidences: list[FrameEvidence]) -> str | None:
         hint, count = hints.most_common(1)[0]
         if count * 2 >= n:
             return hint
+    # The model sees a note in most frames but no reference could be placed on it: the
+    # commonest cause in the hard set is a note too small in the frame for its artwork to
+    # be matched, and moving closer is something a person can always do.
+    seen = sum(e.model is not None and e.model.presence >= th.presence_on
+               and e.verification.denomination is None for e in evidences)
+    if seen * 2 > n:
+        return "move_closer"
     return None
 
 
@@ -82,7 +89,7 @@ def decide_still(evidence: FrameEvidence, th: Thresholds = DEFAULT) -> Decision:
         )
     if _looks_empty(evidence, th):
         return Decision("none", frames_used=1, t=evidence.t, reason="no note in view")
-    return Decision("unsure", frames_used=1, hint=_hint([evidence]), t=evidence.t, reason=_why_unsure([evidence]))
+    return Decision("unsure", frames_used=1, hint=_hint([evidence], th), t=evidence.t, reason=_why_unsure([evidence]))
 
 
 def _why_unsure(evidences: list[FrameEvidence]) -> str:
@@ -149,6 +156,6 @@ class HoldVotes:
         if n and sum(_looks_empty(e, self.th) for e in self.evidences) * 2 > n:
             return Decision("none", frames_used=n, t=t, reason=reason or "no note in view")
         return Decision(
-            "unsure", frames_used=n, hint=_hint(self.evidences), t=t,
+            "unsure", frames_used=n, hint=_hint(self.evidences, self.th), t=t,
             reason=reason or (_why_unsure(self.evidences) if n else "no frames"),
         )

@@ -27,6 +27,8 @@ _HINT_KEYS = {
     "blurred": "hint.blurred",
     "move_closer": "hint.move_closer",
     "partial": "hint.partial",
+    "hold_flat": "hint.hold_flat",
+    "other_side": "hint.other_side",
     "held_too_long": "scan.held_too_long",
 }
 

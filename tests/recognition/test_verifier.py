@@ -82,11 +82,19 @@ def test_candidates_do_not_change_the_answer(verifier):
 
 
 def test_acceptance_rule_uses_thresholds():
-    t = Thresholds(min_inliers=12, min_margin=1.5)
+    t = Thresholds(min_inliers=12, min_value=12, min_margin=1.5)
     assert accepts(20, 15.0, 10.0, t)
     assert not accepts(11, 15.0, 0.0, t)  # too few inliers
     assert not accepts(40, 11.0, 0.0, t)  # many inliers, but all in shared artwork
     assert not accepts(40, 30.0, 21.0, t)  # margin 1.43 < 1.5
+
+
+def test_value_evidence_has_its_own_bar():
+    """Alignment inliers place the note; the value needs its own evidence (min_value)."""
+    t = Thresholds(min_inliers=12, min_value=8, min_margin=1.5)
+    assert accepts(12, 8.0, 0.0, t)
+    assert not accepts(200, 7.5, 0.0, t)  # a well-placed note whose value parts do not match
+    assert not accepts(11, 50.0, 0.0, t)  # value parts match, but too few to place the note
 
 
 def test_stricter_thresholds_abstain(verifier):

@@ -72,3 +72,18 @@ def test_hints_follow_the_most_common_problem():
     assert blurred.conclude(3).hint == "blurred"
     assert far.conclude(3).hint == "move_closer"
     assert HoldVotes().conclude(0).label == "unsure"
+
+
+def test_note_seen_but_never_placed_asks_to_move_closer():
+    """The model sees a note in most frames, yet no reference could be placed on it."""
+    from desktop_app.recognition.evidence import ModelOutput
+    unplaced = HoldVotes()
+    for i in range(3):
+        unplaced.add(FrameEvidence(i, GOOD, Verification(keypoints=300),
+                                   ModelOutput(0.9, (("5", 0.5),))))
+    assert unplaced.conclude(3).hint == "move_closer"
+    unseen = HoldVotes()
+    for i in range(3):
+        unseen.add(FrameEvidence(i, GOOD, Verification(keypoints=300),
+                                 ModelOutput(0.4, (("5", 0.5),))))
+    assert unseen.conclude(3).hint is None

@@ -128,8 +128,9 @@ def test_sweep_recomputes_acceptance_from_the_stored_numbers():
     results = [r("100", "100", 40, 40.0, 5.0), r("100", "100", 10, 10.0, 2.0), r("500", "100", 14, 14.0, 10.0),
                r("none", None, 0, 0.0, 0.0)]
     assert accepted_at(results[2], 12, 1.25) and not accepted_at(results[2], 12, 1.5)
-    # Many inliers in shared artwork but little denomination-specific score: never accepted.
-    assert not accepted_at(r("100", "100", 40, 8.0, 0.0), 12, 1.5)
+    # Many inliers in shared artwork but little denomination-specific score (below the value
+    # bar, Thresholds.min_value = 8): never accepted.
+    assert not accepted_at(r("100", "100", 40, 7.0, 0.0), 12, 1.5)
     points = {(p["min_inliers"], p["min_margin"]): p for p in sweep(results, inliers=(8, 12), margins=(1.25, 1.5))}
     assert (points[(8, 1.25)]["spoken"], points[(8, 1.25)]["wrong"]) == (3, 1)
     assert points[(8, 1.25)]["coverage"] == 1.0 and points[(8, 1.25)]["wrong_rate"] == 0.25

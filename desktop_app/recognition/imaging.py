@@ -1,0 +1,130 @@
+"""Image geometry shared by the verifier: descriptor matching, outline plausibility, hints.
+
+Kept apart from ``verifier.py`` so the decision logic there reads as the two questions it
+answers (where is a note, which value is it), with the mechanics here.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from desktop_app.recognition.gallery import make_index, ratio_filter
+
+FLANN_CHECKS = 48
+# Nearest gallery keypoints per frame keypoint. The per-reference ratio test needs the same
+# reference's second-best among them; with several references of one design (scans and
+# burst photos), copies of the same artwork fill a short list and the test then fails for
+# every copy at once.
+MATCH_NEIGHBOURS = 16
+# Plausibility of the projected note outline.
+MIN_AREA_FRACTION = 0.005  # of the frame
+MAX_AREA_FRACTION = 8.0  # a close-up of part of the note may span several frames
+MAX_ASPECT_DISTORTION = 2.0  # projected aspect vs reference aspect, either way
+MAX_OPPOSITE_SIDE_RATIO = 3.0  # perspective foreshortening of opposite edges
+# Hints.
+SMALL_NOTE_FRACTION = 0.10  # projected note under this share of the frame: "move closer"
+PARTIAL_MARGIN = 0.03  # an outline corner this far outside the frame: "partial"
+
+
+def root_sift(desc: np.ndarray) -> np.ndarray:
+    """RootSIFT: L1-normalise, then square-root; Euclidean distance then compares
+    descriptors by the Hellinger kernel, which is less dominated by a few large bins."""
+    d = np.asarray(desc, np.float32)
+    d = d / np.maximum(d.sum(axis=1, keepdims=True), 1e-6)
+    return np.sqrt(d)
+
+
+class Matcher:
+    """One FLANN index over every gallery descriptor; k-nearest lists per frame keypoint."""
+
+    def __init__(self, descriptors: np.ndarray, owners: np.ndarray, rootsift: bool):
+        self.rootsift = rootsift
+        self.owners = owners
+        self._index = make_index(self._prepare(descriptors))
+        self._k = min(MATCH_NEIGHBOURS, len(owners))
+
+    def _prepare(self, desc: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(root_sift(desc) if self.rootsift else desc, np.float32)
+
+    def knn(self, desc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, distances), both queries x k, nearest first."""
+        idx, sq = self._index.knnSearch(self._prepare(desc), self._k,
+                                        params=dict(checks=FLANN_CHECKS))
+        return idx.astype(np.int64), np.sqrt(np.maximum(sq, 0))
+
+    def ratio_per_reference(self, knn) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Per reference: (frame keypoint indices, gallery keypoint indices)."""
+        q, g = ratio_filter(*knn, self.owners)
+        owners = self.owners[g]
+        return {int(r): (q[owners == r], g[owners == r]) for r in np.unique(owners)}
+
+
+def spots(points: np.ndarray) -> int:
+    """Distinct pixel positions: SIFT gives several orientations at one spot; they count once."""
+    if len(points) == 0:
+        return 0
+    return len(np.unique(np.round(points).astype(np.int32), axis=0))
+
+
+def plausible_outline(quad: np.ndarray, ref, shape) -> bool:
+    """Whether a reference outline projected into a frame of ``shape`` can be a real note:
+    convex, turning the same way as the reference (a mirror image turns the other way),
+    of sane area, aspect and perspective."""
+    if not np.all(np.isfinite(quad)):
+        return False
+    edges = np.roll(quad, -1, axis=0) - quad
+    nxt = np.roll(edges, -1, axis=0)
+    cross = edges[:, 0] * nxt[:, 1] - edges[:, 1] * nxt[:, 0]
+    ref_edges = np.roll(ref.outline, -1, axis=0) - ref.outline
+    ref_sign = np.sign(ref_edges[0, 0] * ref_edges[1, 1] - ref_edges[0, 1] * ref_edges[1, 0])
+    if not np.all(np.sign(cross) == ref_sign):
+        return False
+    h, w = shape[:2]
+    area = abs(cv2.contourArea(quad.reshape(-1, 1, 2).astype(np.float32)))
+    if not (MIN_AREA_FRACTION * w * h <= area <= MAX_AREA_FRACTION * w * h):
+        return False
+    lens = np.linalg.norm(edges, axis=1)
+    if lens.min() < 1:
+        return False
+    if max(lens[0] / lens[2], lens[2] / lens[0], lens[1] / lens[3], lens[3] / lens[1]) \
+            > MAX_OPPOSITE_SIDE_RATIO:
+        return False
+    aspect = (lens[0] + lens[2]) / (lens[1] + lens[3])
+    ref_aspect = ref.size[0] / ref.size[1]
+    distortion = aspect / ref_aspect
+    return 1 / MAX_ASPECT_DISTORTION <= distortion <= MAX_ASPECT_DISTORTION
+
+
+def position_hint(quad: np.ndarray, shape) -> str | None:
+    """"partial" when the outline runs out of the frame, "move_closer" when it is small."""
+    h, w = shape[:2]
+    mx, my = PARTIAL_MARGIN * w, PARTIAL_MARGIN * h
+    if (quad[:, 0].min() < -mx or quad[:, 0].max() > w + mx or quad[:, 1].min() < -my
+            or quad[:, 1].max() > h + my):
+        return "partial"
+    area = abs(cv2.contourArea(quad.reshape(-1, 1, 2).astype(np.float32)))
+    if area < SMALL_NOTE_FRACTION * w * h:
+        return "move_closer"
+    return None
+
+
+def stretch(grey: np.ndarray, percentiles: tuple[float, float] = (1, 99)) -> np.ndarray:
+    """Grey levels stretched so the given percentiles span 0..255 (never compressed)."""
+    lo, hi = np.percentile(grey, percentiles)
+    if hi - lo < 1 or (lo <= 0 and hi >= 255):
+        return grey
+    gain = 255.0 / (hi - lo)
+    return np.clip((grey.astype(np.float32) - lo) * gain, 0, 255).astype(np.uint8)
+
+
+def near_points(points: np.ndarray, neighbours: int = 1):
+    """Positional nearest-neighbour search over the frame keypoints: predictions (M x 2) ->
+    (indices, squared distances), both M x ``neighbours``."""
+    k = min(neighbours, len(points))
+    index = cv2.flann_Index(np.ascontiguousarray(points, np.float32), dict(algorithm=1, trees=1))
+
+    def search(pred: np.ndarray):
+        idx, d2 = index.knnSearch(np.ascontiguousarray(pred, np.float32), k,
+                                  params=dict(checks=32))
+        return idx.astype(np.int64), d2
+    return search
