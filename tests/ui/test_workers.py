@@ -254,4 +254,4 @@ def test_a_recognition_loop_that_breaks_reports_its_death(qtbot):
     with qtbot.waitSignal(worker.finished, timeout=5000):
         worker.start()
     assert deaths == ["slot broke"]  # said before it finished
-    assert worker.isFinished()
+    assert worker.wait(2000) and worker.isFinished()
