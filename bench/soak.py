@@ -337,6 +337,7 @@ def render(report: dict) -> str:
     lines.append(f"Idle CPU, previewing a {idle['video']} {FPS:g} fps video without scanning for {idle['seconds']} s: "
                  f"{idle['share_of_one_core']:.1%} of one core")
     lines.append(f"Faults injected: {report['faults_injected']}; holds with no answer: {report['unanswered_total']}")
+    lines.append(f"Recognition: {report['config']['recognition']}; speech: {report['config']['speech']}")
     return "\n".join(lines)
 
 

@@ -85,3 +85,4 @@ def test_short_soak_of_the_real_window_decides_and_survives_every_fault(tmp_path
     assert v["threads_os"]["met"] and v["fds"]["met"], v
     assert 0 < report["idle_cpu"]["share_of_one_core"] < 2
     assert "RSS growth after warm-up" in done.stdout and "of one core" in done.stdout
+    assert "tiny test model" in done.stdout  # the output says the recognition is not the shipped one
