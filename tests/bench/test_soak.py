@@ -73,8 +73,9 @@ def test_short_soak_of_the_real_window_decides_and_survives_every_fault(tmp_path
         assert s["rss_kb"] > 0 and s["threads_os"] >= s["threads_py"] >= 3 and s["fds"] > 0
         assert s["settled"]  # each sample was taken with no stalled capture thread left over
     decided = sum(sum(s["decisions"].values()) for s in samples)
-    assert decided >= 80 and all(s["latency_ms"]["n"] for s in samples)
-    assert {k for s in samples for k in s["decisions"]} <= {"note.500", "note.1000"}  # never a wrong value
+    assert decided >= 60 and all(s["latency_ms"]["n"] for s in samples)  # the video half alone is 80 holds
+    values = {k for s in samples for k in s["decisions"] if k.startswith("note.")}
+    assert values <= {"note.500", "note.1000"}  # the video's note and the camera's: never a wrong value
     assert report["unanswered_total"] == 0  # every hold got a decision or a problem said
     assert set(report["faults_injected"]) == {"stall 1.2 s", "raise", "stall 3.5 s", "lost 1.5 s"}
     problems = {k for s in samples for k in s["problems"]}
