@@ -49,13 +49,10 @@ class SourceOwner(QObject):
     def __init__(self, announcer, controller, settings, *, kiosk: bool = False, clock=time.monotonic,
                  parent=None, opener=open_source, camera_factory=CameraSource):
         super().__init__(parent)
-        self.announcer = announcer
-        self.controller = controller
-        self.settings = settings
-        self.kiosk = kiosk
-        self._clock = clock
-        self.opener = opener
-        self.camera_factory = camera_factory
+        self.announcer, self.controller, self.settings = announcer, controller, settings
+        self.kiosk, self._clock = kiosk, clock
+        # Replaceable so tests and the soak can plug in sources that stall, raise or vanish.
+        self.opener, self.camera_factory = opener, camera_factory
         self.slot = LatestFrame()
         self.source: FrameSource | None = None
         self.capture: CaptureWorker | None = None

@@ -134,6 +134,14 @@ def decisions(run: Running) -> list[Posted]:
     return [p for p in run.posted if p.kind == "result"]
 
 
+def focused_clicks(button) -> list:
+    """Gives the button the focus and returns the list its clicks are recorded in."""
+    clicks: list = []
+    button.clicked.connect(lambda: clicks.append(True))
+    button.setFocus()
+    return clicks
+
+
 def key_event(kind: QEvent.Type, key=Qt.Key.Key_Space, autorepeat: bool = False, text: str = " ") -> QKeyEvent:
     return QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text, autorepeat)
 

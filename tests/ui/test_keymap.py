@@ -7,6 +7,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from tests.ui.conftest import focused_clicks
+
 from desktop_app.ui.keymap import KeyMap, key_of
 
 M = Qt.KeyboardModifier
@@ -66,9 +68,7 @@ def test_space_with_a_modifier_does_not_scan(qtbot, start_app, ui_assets):
 def test_enter_activates_buttons_and_their_descriptions_say_so(qtbot, start_app, ui_assets):
     run = start_app(str(ui_assets.empty_video))
     window = run.window
-    clicks = []
-    window.help_button.clicked.connect(lambda: clicks.append(True))
-    window.help_button.setFocus()
+    clicks = focused_clicks(window.help_button)
     QTest.keyClick(window.help_button, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: clicks == [True], timeout=2000)
     for button in (window.repeat_button, window.language_button, window.open_button, window.help_button):

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.conftest import NOTE, decisions, hold_space, key_event, release_space
+from tests.ui.conftest import NOTE, decisions, focused_clicks, hold_space, key_event, release_space
 
 NOTE_KEY = f"note.{NOTE}"
 
@@ -29,9 +29,7 @@ def test_unflagged_x11_pairs_do_not_end_the_hold(qtbot, start_app, ui_assets):
 def test_space_scans_while_a_button_has_focus(qtbot, start_app, ui_assets):
     run = start_app(str(ui_assets.note_video))
     window = run.window
-    clicks = []
-    window.repeat_button.clicked.connect(lambda: clicks.append(True))
-    window.repeat_button.setFocus()
+    clicks = focused_clicks(window.repeat_button)
     # Deliver the keys to the focused button itself, as Qt does.
     assert hold_space(qtbot, window.repeat_button, until=lambda: run.heard(NOTE_KEY))
     release_space(window.repeat_button)
