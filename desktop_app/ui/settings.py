@@ -55,6 +55,35 @@ def _as_float(value, default: float, low: float, high: float) -> float:
     return clamp(number, low, high)
 
 
+class _StoredNumber:
+    """A number kept in the settings store, clamped to its range on the way in and out (a
+    hand-edited file can hold anything)."""
+
+    def __init__(self, key: str, default: float, limits: tuple[float, float]):
+        self.key, self.default, self.limits = key, default, limits
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        return _as_float(obj.store.value(self.key, self.default), self.default, *self.limits)
+
+    def __set__(self, obj, value: float) -> None:
+        obj.store.setValue(self.key, _as_float(value, self.default, *self.limits))
+
+
+class _StoredFlag:
+    """An on/off setting; a hand-edited value that is no boolean reads as the default."""
+
+    def __init__(self, key: str, default: bool):
+        self.key, self.default = key, default
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else _as_bool(obj.store.value(self.key, self.default), self.default)
+
+    def __set__(self, obj, value: bool) -> None:
+        obj.store.setValue(self.key, bool(value))
+
+
 class AppSettings:
     def __init__(self, store: QSettings, *, keep_alive: object | None = None):
         self.store = store
@@ -88,21 +117,8 @@ class AppSettings:
             raise ValueError(f"language must be one of {LANGUAGES}, not {value!r}")
         self.store.setValue("speech/language", value)
 
-    @property
-    def volume(self) -> float:
-        return _as_float(self.store.value("speech/volume", DEFAULT_VOLUME), DEFAULT_VOLUME, *VOLUME_RANGE)
-
-    @volume.setter
-    def volume(self, value: float) -> None:
-        self.store.setValue("speech/volume", _as_float(value, DEFAULT_VOLUME, *VOLUME_RANGE))
-
-    @property
-    def rate(self) -> float:
-        return _as_float(self.store.value("speech/rate", DEFAULT_RATE), DEFAULT_RATE, *RATE_RANGE)
-
-    @rate.setter
-    def rate(self, value: float) -> None:
-        self.store.setValue("speech/rate", _as_float(value, DEFAULT_RATE, *RATE_RANGE))
+    volume = _StoredNumber("speech/volume", DEFAULT_VOLUME, VOLUME_RANGE)
+    rate = _StoredNumber("speech/rate", DEFAULT_RATE, RATE_RANGE)
 
     @property
     def camera(self) -> int:
@@ -120,21 +136,8 @@ class AppSettings:
             raise ValueError(f"camera index must be 0..63, not {value!r}")
         self.store.setValue("source/camera", index)
 
-    @property
-    def earcons(self) -> bool:
-        return _as_bool(self.store.value("speech/earcons", True), True)
-
-    @earcons.setter
-    def earcons(self, value: bool) -> None:
-        self.store.setValue("speech/earcons", bool(value))
-
-    @property
-    def privacy(self) -> bool:
-        return _as_bool(self.store.value("speech/privacy", False), False)
-
-    @privacy.setter
-    def privacy(self, value: bool) -> None:
-        self.store.setValue("speech/privacy", bool(value))
+    earcons = _StoredFlag("speech/earcons", True)
+    privacy = _StoredFlag("speech/privacy", False)
 
     @property
     def output_mode(self) -> str | None:

@@ -33,15 +33,16 @@ class SpeechControls:
         self.announcer.say(key, percent=round(value * 100))
 
     def set_earcons(self, on: bool) -> None:
-        self.announcer.earcons = on
-        if self.announcer.speech is not None and hasattr(self.announcer.speech, "earcons_enabled"):
-            self.announcer.speech.earcons_enabled = on
-        self.settings.earcons = on
-        self.announcer.say("earcons.on" if on else "earcons.off")
+        self._switch("earcons", "earcons_enabled", on)
 
     def set_privacy(self, on: bool) -> None:
-        self.announcer.privacy = on
-        if self.announcer.speech is not None and hasattr(self.announcer.speech, "privacy"):
-            self.announcer.speech.privacy = on
-        self.settings.privacy = on
-        self.announcer.say("privacy.on" if on else "privacy.off")
+        self._switch("privacy", "privacy", on)
+
+    def _switch(self, name: str, speech_name: str, on: bool) -> None:
+        """One on/off setting: the announcer, the speech backend (which names it ``speech_name``),
+        the stored settings, then the spoken confirmation ("privacy.on", "earcons.off", ...)."""
+        setattr(self.announcer, name, on)
+        if self.announcer.speech is not None and hasattr(self.announcer.speech, speech_name):
+            setattr(self.announcer.speech, speech_name, on)
+        setattr(self.settings, name, on)
+        self.announcer.say(f"{name}.{'on' if on else 'off'}")

@@ -172,6 +172,22 @@ class AudioOutput:
             time.sleep(0.01)
 
 
+class Clamped:
+    """A number attribute kept within [low, high] whatever is assigned (keys step past the ends)."""
+
+    def __init__(self, low: float, high: float):
+        self.low, self.high = low, high
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.attr = "_" + name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else getattr(obj, self.attr)
+
+    def __set__(self, obj, value: float) -> None:
+        setattr(obj, self.attr, clamp(value, self.low, self.high))
+
+
 class OutputSpeech:
     """What clip and TTS speech share: settings, earcons, privacy pulses, composing the sound."""
 
@@ -184,21 +200,8 @@ class OutputSpeech:
         self.privacy = privacy  # speak no words at all; notes become pulses
         self.last_speak_called: float | None = None
 
-    @property
-    def volume(self) -> float:
-        return self._volume
-
-    @volume.setter
-    def volume(self, value: float) -> None:
-        self._volume = clamp(value, MIN_VOLUME, MAX_VOLUME)
-
-    @property
-    def rate(self) -> float:
-        return self._rate
-
-    @rate.setter
-    def rate(self, value: float) -> None:
-        self._rate = clamp(value, MIN_RATE, MAX_RATE)
+    volume = Clamped(MIN_VOLUME, MAX_VOLUME)
+    rate = Clamped(MIN_RATE, MAX_RATE)
 
     @property
     def last_play_started(self) -> float | None:
