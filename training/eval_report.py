@@ -81,7 +81,7 @@ def markdown(results: dict) -> str:
          f"- Speed per 640x480 photo frame: median {t['median_ms']} ms wall, p90 {t['p90_ms']} ms;"
          f" median CPU time (all threads) {t['cpu_median_ms']} ms ({t['frames']} frames, OpenCV "
          f"threads {t['threads']}, {t['cores']} cores, load average {t['load_average']}: the "
-         "machine was shared with other jobs). Hard frames: `python -m bench.run`.", "",
+         "machine was shared with other jobs). Hard frames: `python bench/run.py --only 2`.", "",
          "### Per condition (real photos)", "",
          "| Condition | Photos | Covered | Covered right | Right | Wrong | Not sure |",
          "|---|---|---|---|---|---|---|"]
