@@ -223,8 +223,9 @@ def run_verification(quick: bool, pipeline: Pipeline | None, note: NoteImage | N
         recognizers.append(("note left out of gallery", held_out[0]))
         sec.note(f"leave-one-note-out: gallery without {', '.join(held_out[1])} (repeat shots of the same note)")
     runs = [(name, rec, False) for name, rec in recognizers]
-    # As RecognitionWorker behaves today: the newest frame at the press is evaluated even when it
-    # was captured before the press, and its evidence is then ignored by the session.
+    # As RecognitionWorker used to behave (it now skips frames captured before the press): the
+    # newest frame at the press evaluated first and then ignored by the session. Kept as the
+    # yardstick for what skipping those frames saves.
     runs.append((f"{pipeline.gallery_label}, pre-press frame evaluated first", pipeline.recognizer, True))
     for name, recognizer, stale in runs:
         rng = random.Random(0)

@@ -41,6 +41,9 @@ class Thresholds:
     # --- presence (ONNX model) ---
     presence_on: float = 0.6  # model probability above which a note is "in view"
     presence_off: float = 0.3  # below which the view is empty (hysteresis for the kiosk)
+    # Without a model, fewer features than this means the lens is covered or the view is empty:
+    # the only "no note" signal there is.
+    empty_view_keypoints: int = 15
     # --- image quality hints ---
     dark_brightness: float = 45.0  # mean grey level below which we say "too dark"
     blur_sharpness: float = 60.0  # Laplacian variance below which we say "hold still"

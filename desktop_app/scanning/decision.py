@@ -18,10 +18,6 @@ from collections import Counter
 from desktop_app.recognition.evidence import Decision, FrameEvidence
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
-# Too few features means the lens is covered or the view is empty; without a model this is the
-# only "no note" signal we have.
-_EMPTY_VIEW_KEYPOINTS = 15
-
 
 def _margin(evidence: FrameEvidence) -> float:
     v = evidence.verification
@@ -51,7 +47,7 @@ def _looks_empty(evidence: FrameEvidence, th: Thresholds) -> bool:
         return False
     if evidence.model is not None:
         return evidence.model.presence < th.presence_off
-    return v.keypoints < _EMPTY_VIEW_KEYPOINTS
+    return v.keypoints < th.empty_view_keypoints
 
 
 def _hint(evidences: list[FrameEvidence], th: Thresholds = DEFAULT) -> str | None:
