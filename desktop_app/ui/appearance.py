@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
 
-from .labels import label
+from .labels import keyed_label
 
 SCALE_STEP = 1.25
 SCALE_RANGE = (0.5, 3.2)
@@ -82,7 +82,7 @@ class Appearance:
 
     def retranslate(self, lang: str) -> None:
         for action, item in ((self.larger_action, "action.larger"), (self.smaller_action, "action.smaller")):
-            text, _name, description = label(item, lang)
+            text, _name, description = keyed_label(item, lang, self.window.keymap.names(item.removeprefix("action.")))
             action.setText(text)
             action.setStatusTip(description)
             action.setToolTip(description)

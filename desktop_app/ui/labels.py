@@ -36,12 +36,12 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
                "नोट क्यामेराको अगाडि राखेर यो बटन वा स्पेस थिचिराख्नुहोस्। पक्का भएपछि मान भनिन्छ।"),
     },
     "repeat": {
-        "en": ("Repeat (R)", "Repeat", "Says the last announcement again. Shortcut: R."),
-        "ne": ("दोहोर्याउनुहोस् (R)", "दोहोर्याउनुहोस्", "पछिल्लो सन्देश फेरि भन्छ। छोटो कुञ्जी: R।"),
+        "en": ("Repeat", "Repeat", "Says the last announcement again."),
+        "ne": ("दोहोर्याउनुहोस्", "दोहोर्याउनुहोस्", "पछिल्लो सन्देश फेरि भन्छ।"),
     },
     "language": {
-        "en": ("नेपाली (L)", "Switch to Nepali", "Switches speech and labels between Nepali and English. Shortcut: L."),
-        "ne": ("English (L)", "अंग्रेजीमा बदल्नुहोस्", "बोली र लेबल नेपाली र अंग्रेजीबीच बदल्छ। छोटो कुञ्जी: L।"),
+        "en": ("नेपाली", "Switch to Nepali", "Switches speech and labels between Nepali and English."),
+        "ne": ("English", "अंग्रेजीमा बदल्नुहोस्", "बोली र लेबल नेपाली र अंग्रेजीबीच बदल्छ।"),
     },
     "open": {
         "en": ("Open video… (Ctrl+O)", "Open video file",
@@ -50,8 +50,8 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
                "क्यामेराको सट्टा रेकर्ड गरिएको भिडियो स्क्यान गर्छ। छोटो कुञ्जी: कन्ट्रोल O।"),
     },
     "help": {
-        "en": ("Help (F1)", "Help", "Speaks how to use the app. Shortcut: F1."),
-        "ne": ("सहायता (F1)", "सहायता", "एप कसरी चलाउने भनेर सुनाउँछ। छोटो कुञ्जी: F1।"),
+        "en": ("Help", "Help", "Speaks how to use the app."),
+        "ne": ("सहायता", "सहायता", "एप कसरी चलाउने भनेर सुनाउँछ।"),
     },
     "menu.file": {
         "en": ("&File", "File menu", "Open a video, choose a camera, or quit."),
@@ -78,20 +78,20 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
         "ne": ("क्यामेरा {n}", "क्यामेरा {n}", "क्यामेरा नम्बर {n} ले स्क्यान गर्नुहोस्।"),
     },
     "action.volume_up": {
-        "en": ("Volume up (+)", "Volume up", "Makes speech louder. Shortcut: plus."),
-        "ne": ("आवाज बढाउनुहोस् (+)", "आवाज बढाउनुहोस्", "बोली ठूलो बनाउँछ। छोटो कुञ्जी: प्लस।"),
+        "en": ("Volume up", "Volume up", "Makes speech louder."),
+        "ne": ("आवाज बढाउनुहोस्", "आवाज बढाउनुहोस्", "बोली ठूलो बनाउँछ।"),
     },
     "action.volume_down": {
-        "en": ("Volume down (-)", "Volume down", "Makes speech quieter. Shortcut: minus."),
-        "ne": ("आवाज घटाउनुहोस् (-)", "आवाज घटाउनुहोस्", "बोली सानो बनाउँछ। छोटो कुञ्जी: माइनस।"),
+        "en": ("Volume down", "Volume down", "Makes speech quieter."),
+        "ne": ("आवाज घटाउनुहोस्", "आवाज घटाउनुहोस्", "बोली सानो बनाउँछ।"),
     },
     "action.faster": {
-        "en": ("Faster speech (])", "Faster speech", "Speaks faster. Shortcut: right bracket."),
-        "ne": ("छिटो बोली (])", "छिटो बोली", "छिटो बोल्छ।"),
+        "en": ("Faster speech", "Faster speech", "Speaks faster."),
+        "ne": ("छिटो बोली", "छिटो बोली", "छिटो बोल्छ।"),
     },
     "action.slower": {
-        "en": ("Slower speech ([)", "Slower speech", "Speaks slower. Shortcut: left bracket."),
-        "ne": ("बिस्तारै बोली ([)", "बिस्तारै बोली", "बिस्तारै बोल्छ।"),
+        "en": ("Slower speech", "Slower speech", "Speaks slower."),
+        "ne": ("बिस्तारै बोली", "बिस्तारै बोली", "बिस्तारै बोल्छ।"),
     },
     "action.earcons": {
         "en": ("Tones", "Tones", "Plays a short tone when a scan starts and ends."),
@@ -102,9 +102,9 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
         "ne": ("गोपनीय मोड", "गोपनीय मोड", "मान शब्दको सट्टा पल्सले बताउँछ।"),
     },
     "menu.output": {
-        "en": ("Who speaks (V)", "Who speaks menu",
-               "Choose whether this app, your screen reader, or both speak. Shortcut: V."),
-        "ne": ("को बोल्ने (V)", "को बोल्ने मेनु", "यो एप, स्क्रिन रिडर वा दुवै बोल्ने छान्नुहोस्। छोटो कुञ्जी: V।"),
+        "en": ("Who speaks", "Who speaks menu",
+               "Choose whether this app, your screen reader, or both speak."),
+        "ne": ("को बोल्ने", "को बोल्ने मेनु", "यो एप, स्क्रिन रिडर वा दुवै बोल्ने छान्नुहोस्।"),
     },
     "action.output.app": {
         "en": ("This app speaks", "This app speaks",
@@ -121,17 +121,22 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
         "ne": ("दुवै बोल्छन्", "दुवै बोल्छन्", "एप र स्क्रिन रिडर दुवैले हरेक सन्देश बोल्छन्।"),
     },
     "action.larger": {
-        "en": ("Larger text (>)", "Larger text", "Makes the text larger. Shortcut: greater than."),
-        "ne": ("ठूलो अक्षर (>)", "ठूलो अक्षर", "अक्षर ठूलो बनाउँछ।"),
+        "en": ("Larger text", "Larger text", "Makes the text larger."),
+        "ne": ("ठूलो अक्षर", "ठूलो अक्षर", "अक्षर ठूलो बनाउँछ।"),
     },
     "action.smaller": {
-        "en": ("Smaller text (<)", "Smaller text", "Makes the text smaller. Shortcut: less than."),
-        "ne": ("सानो अक्षर (<)", "सानो अक्षर", "अक्षर सानो बनाउँछ।"),
+        "en": ("Smaller text", "Smaller text", "Makes the text smaller."),
+        "ne": ("सानो अक्षर", "सानो अक्षर", "अक्षर सानो बनाउँछ।"),
     },
     "history": {
         "en": ("", "History", "The last results, newest first, with the time each was said. "
                "Arrow keys move through them."),
         "ne": ("", "इतिहास", "पछिल्ला नतिजाहरू, नयाँ पहिले, भनेको समयसहित। तीर कुञ्जीले सार्नुहोस्।"),
+    },
+    # A button's key, as the key map has it now (moved or turned off: WCAG 2.1.4).
+    "shortcut": {
+        "en": ("{text} ({key})", "", "Shortcut: {key}."),
+        "ne": ("{text} ({key})", "", "छोटो कुञ्जी: {key}।"),
     },
     "enter": {
         "en": ("", "", "Press Enter to activate it."),
@@ -143,3 +148,13 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
 def label(item: str, language: str, **params) -> tuple[str, str, str]:
     texts = LABELS[item].get(language) or LABELS[item]["en"]
     return tuple(t.format(**params) if params else t for t in texts)  # type: ignore[return-value]
+
+
+def keyed_label(item: str, language: str, key: str, **params) -> tuple[str, str, str]:
+    """A control's label with the key it has now (``key``: the key map's name for it, "" when
+    turned off), so a moved or removed shortcut is never announced or shown (WCAG 2.1.4)."""
+    text, name, description = label(item, language, **params)
+    if not key:
+        return text, name, description
+    with_key, _, shortcut = label("shortcut", language, text=text, key=key)
+    return with_key, name, f"{description} {shortcut}"

@@ -37,7 +37,7 @@ from .accessibility import ScreenReaderBridge, set_accessible
 from .appearance import Appearance
 from .history import HistoryList
 from .keys import KeyRouter
-from .labels import label
+from .labels import keyed_label, label
 from .menus import Menus
 from .output_control import OutputControl
 from .preview import PreviewView
@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self.audio_failed.connect(self._on_audio_failed)
 
+        self.keymap = settings.keymap()  # before any label is drawn: labels name its keys
         self._build()
         self.sources.preview.connect(self.preview.show_image)
         self.sources.picture_gone.connect(self.preview.clear_image)
@@ -101,7 +102,6 @@ class MainWindow(QMainWindow):
         self.output.retranslate(announcer.language)
 
         self._ticker = QTimer(self, interval=round(TICK_INTERVAL * 1000), timeout=self._tick)
-        self.keymap = settings.keymap()
         self.keys = KeyRouter(self, clock)
         self.keys.install()
         self.recognition.start()
@@ -189,7 +189,8 @@ class MainWindow(QMainWindow):
             (self.scan_button, "scan"), (self.repeat_button, "repeat"), (self.language_button, "language"),
             (self.open_button, "open"), (self.help_button, "help"),
         ):
-            text, name, description = label(item, lang)
+            key = self.keymap.names(item) if item in ("repeat", "language", "help") else ""
+            text, name, description = keyed_label(item, lang, key)
             if isinstance(widget, QAbstractButton):
                 widget.setText(text)
                 if widget is not self.scan_button:  # Space scans; Enter is how a button is pressed

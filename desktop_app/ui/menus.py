@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from .accessibility import set_accessible
-from .labels import label
+from .labels import keyed_label, label
 from .settings import RATE_STEP, VOLUME_STEP
 
 CAMERA_CHOICES = 4
@@ -14,6 +14,7 @@ CAMERA_CHOICES = 4
 
 class Menus:
     def __init__(self, window, announcer):
+        self.keymap = window.keymap
         bar = window.menuBar()
         self.file_menu = bar.addMenu("")
         self.open_action = QAction(window, triggered=window.open_video)
@@ -67,7 +68,8 @@ class Menus:
             (self.faster_action, "action.faster"), (self.slower_action, "action.slower"),
             (self.earcons_action, "action.earcons"), (self.privacy_action, "action.privacy"),
         ):
-            text, _name, description = label(item, lang)
+            command = item.removeprefix("action.")
+            text, _name, description = keyed_label(item, lang, self.keymap.names(command))
             action.setText(text)
             action.setToolTip(description)
             action.setStatusTip(description)

@@ -15,7 +15,7 @@ from desktop_app.voice import screen_reader as detect
 from desktop_app.voice.output_mode import APP, BOTH, MODES, SCREEN_READER, default_mode, next_mode
 from desktop_app.voice.reader_speech import NvdaSink, SpeechDispatcherSink
 
-from .labels import label
+from .labels import keyed_label, label
 
 log = logging.getLogger("desktop_app.ui")
 
@@ -103,7 +103,7 @@ class OutputControl(QObject):
             self.choose(default_mode(running), remember=False)
 
     def retranslate(self, lang: str) -> None:
-        text, name, description = label("menu.output", lang)
+        text, name, description = keyed_label("menu.output", lang, self.parent().keymap.names("output"))
         self.menu.setTitle(text)
         self.menu.setAccessibleName(name)
         self.menu.setAccessibleDescription(description)
