@@ -28,6 +28,8 @@ from desktop_app.sources.base import Frame, SourceError
 from desktop_app.sources.camera import CameraSource
 from desktop_app.sources.frames import open_source
 from desktop_app.sources.grabber import FrameGrabber
+from desktop_app.voice.output_mode import MODE_PHRASE, default_mode, next_mode
+from desktop_app.voice.screen_reader import screen_reader_running
 from desktop_app.timing import CAMERA_RETRY, EVAL_INTERVAL, TICK_INTERVAL
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
@@ -76,6 +78,7 @@ class ConsoleApp:
         events: queue.Queue | None = None,
         reopen: Callable[[], object] | None = None,
         retry: float = CAMERA_RETRY,
+        say_who_speaks: bool = False,
     ):
         self.gallery_path = str(gallery_path)
         self.source = source
@@ -94,6 +97,7 @@ class ConsoleApp:
             reopen = functools.partial(CameraSource, source.index)
         self._reopen = reopen
         self._retry = retry
+        self.say_who_speaks = say_who_speaks  # the start says which voice speaks and how to change it
         self._lines = lines if lines is not None else _lines_of(sys.stdin)
         self._pending: list[str] = []
         self.decisions: list = []
@@ -116,9 +120,13 @@ class ConsoleApp:
         grabber = FrameGrabber(self.source, self.clock, self._source_state, reopen=self._reopen,
                                retry=self._retry).start()
         threading.Thread(target=self._read_lines, name="console-input", daemon=True).start()
-        self.announcer.say("console.keys")
-        if self.controller.kiosk:
-            self.announcer.say("kiosk.prompt")
+        with self.announcer.in_turn():  # each heard whole, not cut off by the next
+            self.announcer.say("console.keys")
+            if self.say_who_speaks:
+                self.announcer.say(MODE_PHRASE.get(self.announcer.output_mode, "output.both"))
+                self.announcer.say("output.how")
+            if self.controller.kiosk:
+                self.announcer.say("kiosk.prompt")
         last_eval = float("-inf")
         last_seq = -1
         try:
@@ -178,6 +186,9 @@ class ConsoleApp:
             self.announcer.clear_total()
         elif command == "u":
             self.announcer.undo_count()
+        elif command == "v":  # who speaks: the printed lines are what a terminal screen reader reads
+            self.announcer.output_mode = next_mode(self.announcer.output_mode)
+            self.announcer.say(MODE_PHRASE[self.announcer.output_mode])
         elif command == "a":
             self.announcer.add_held_back()
         elif command in ("h", "?", "help"):
@@ -245,8 +256,10 @@ def run_console(
     speech=None,
     stdin: TextIO | None = None,
     out: TextIO | None = None,
+    output_mode: str | None = None,
 ) -> int:
-    """Terminal mode from start to finish; returns the process exit code."""
+    """Terminal mode from start to finish; returns the process exit code. ``output_mode``: who
+    speaks (None: the screen reader when one runs, else the app)."""
     from desktop_app.voice.phrases import PhraseCatalogue
     from desktop_app.recognition.recognizer import load_recognizer
 
@@ -259,7 +272,10 @@ def run_console(
 
         speech = make_speech()
         speech_problems = check_speech(catalogue, speech)
-    announcer = Announcer(catalogue, speech, language=language)
+    # A terminal screen reader reads what is printed: with one running, the app plays only its
+    # tones, so every message is heard once, in the screen reader's voice.
+    mode = output_mode or default_mode(screen_reader_running())
+    announcer = Announcer(catalogue, speech, language=language, output_mode=mode)
     announcer.screen_text.append(print_sink(out))
     events: queue.Queue = queue.Queue()
     if hasattr(speech, "on_unavailable"):
@@ -268,6 +284,7 @@ def run_console(
     try:
         if reason is not None:
             announcer.say(reason)
+
         recognizer, problems = load_recognizer(model, gallery)
         for problem in speech_problems:  # every file named in the log, each kind said once
             log.warning("start-up problem %s: %s", problem.key, problem.message)
@@ -278,7 +295,7 @@ def run_console(
             return 2
         lines = None if stdin is None else _lines_of(stdin)
         return ConsoleApp(src, recognizer, announcer, lines=lines, out=out, gallery_path=gallery, kiosk=kiosk,
-                          events=events).run()
+                          events=events, say_who_speaks=True).run()
     except KeyboardInterrupt:
         return 0
     finally:

@@ -279,3 +279,27 @@ def test_counting_keys_are_the_windows_counting(bright_folder):
     assert "Press zero again to clear the total of 500 rupees." in printed
     assert printed.index("Press zero again") < printed.index("Total cleared.")
     assert announcer.total == 0  # (the scan after U counted again: U forgets the last scan too)
+
+
+def test_with_a_screen_reader_the_terminal_plays_only_tones_and_prints_every_word(tmp_path, bright_folder, monkeypatch):
+    """A terminal screen reader reads what is printed; the app's own voice would be a second one."""
+    monkeypatch.setenv("NCR_SCREEN_READER", "1")
+    spy, out = SpeechSpy(), io.StringIO()
+    code = run_console(source=str(bright_folder), language="en", model=tmp_path / "m.onnx", gallery=tmp_path / "g.npz",
+                       speech=spy, stdin=io.StringIO("v\nq\n"), out=out)
+    assert code == 0
+    printed = out.getvalue()
+    assert "Your screen reader speaks." in printed and "Press V to change who speaks." in printed
+    spoken = [u.key for u in spy.spoken]
+    assert "output.screen_reader" not in spoken and "console.keys" not in spoken  # no words of its own
+    assert "The app and your screen reader both speak." in printed  # V moved on to "both"
+    assert "output.both" in spoken  # ... where the app speaks again
+
+
+def test_without_a_screen_reader_the_terminal_speaks_itself(tmp_path, bright_folder, monkeypatch):
+    monkeypatch.setenv("NCR_SCREEN_READER", "0")
+    spy, out = SpeechSpy(), io.StringIO()
+    assert run_console(source=str(bright_folder), language="en", model=tmp_path / "m.onnx",
+                       gallery=tmp_path / "g.npz", speech=spy, stdin=io.StringIO("q\n"), out=out) == 0
+    assert "This app speaks." in out.getvalue()
+    assert {"console.keys", "output.app"} <= {u.key for u in spy.spoken}

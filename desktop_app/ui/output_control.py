@@ -12,21 +12,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup
 
 from desktop_app.voice import screen_reader as detect
-from desktop_app.voice.output_mode import APP, BOTH, MODES, SCREEN_READER, default_mode, next_mode
+from desktop_app.voice.output_mode import APP, MODE_PHRASE, MODES, default_mode, next_mode
 from desktop_app.voice.reader_speech import NvdaSink, SpeechDispatcherSink
 
 from .labels import keyed_label, label
 
 log = logging.getLogger("desktop_app.ui")
 
-MODE_PHRASE = {APP: "output.app", SCREEN_READER: "output.screen_reader", BOTH: "output.both"}
-
-
-def screen_reader_running() -> bool:
-    forced = os.environ.get("NCR_SCREEN_READER")
-    if forced in ("0", "1"):
-        return forced == "1"
-    return detect.screen_reader_running()
+screen_reader_running = detect.screen_reader_running  # NCR_SCREEN_READER=1/0 overrides it
 
 
 class OutputControl(QObject):

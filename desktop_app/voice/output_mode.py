@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 APP, SCREEN_READER, BOTH = "app", "screen_reader", "both"
 MODES = (APP, SCREEN_READER, BOTH)
+MODE_PHRASE = {APP: "output.app", SCREEN_READER: "output.screen_reader", BOTH: "output.both"}
 ASSERTIVE, POLITE = "assertive", "polite"
 ASSERTIVE_KINDS = ("result", "error")
 # The phrase the screen reader gets instead of a value in privacy mode.

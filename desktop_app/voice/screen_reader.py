@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -93,7 +94,11 @@ def windows_screen_reader_enabled() -> bool | None:
 
 
 def screen_reader_running() -> bool:
-    """True when the platform says a screen reader runs; False when it says not or cannot say."""
+    """True when the platform says a screen reader runs; False when it says not or cannot say.
+    ``NCR_SCREEN_READER=1`` or ``0`` overrides detection (tests, and a kiosk image that knows)."""
+    forced = os.environ.get("NCR_SCREEN_READER")
+    if forced in ("0", "1"):
+        return forced == "1"
     if sys.platform.startswith("win"):
         found = windows_screen_reader_enabled()
     else:
