@@ -1,7 +1,7 @@
 """Frames with a clear note in view, for timing verification and scans.
 
 With the shared data present, a real phone photo's hand-marked note is warped into a plain
-table-top scene (read from /work/shared at run time; nothing is copied into the repository).
+table-top scene (read from ../shared at run time; nothing is copied into the repository).
 Without it, the synthetic notes of ``tests.builders.notes`` are used. ``describe`` says which.
 """
 from __future__ import annotations
