@@ -6,7 +6,6 @@ or (until the user chooses) following whether a screen reader runs, watched whil
 from __future__ import annotations
 
 import logging
-import os
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup
@@ -38,7 +37,7 @@ class OutputControl(QObject):
         self._apply()
         self._changed.connect(self._on_reader_changed)
         self.watcher = None
-        if watch and os.environ.get("NCR_SCREEN_READER") not in ("0", "1"):
+        if watch and detect.forced_screen_reader() is None:
             self.watcher = detect.ScreenReaderWatcher(self._changed.emit, probe=probe,
                                                       initial=self.reader_running).start()
         self.menu = window.speech_menu.addMenu("")

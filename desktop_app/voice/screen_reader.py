@@ -93,12 +93,18 @@ def windows_screen_reader_enabled() -> bool | None:
     return bool(flag.value) if ok else None
 
 
+def forced_screen_reader() -> bool | None:
+    """``NCR_SCREEN_READER=1`` or ``0``: the answer is fixed (nothing to detect or watch)."""
+    forced = os.environ.get("NCR_SCREEN_READER")
+    return None if forced not in ("0", "1") else forced == "1"
+
+
 def screen_reader_running() -> bool:
     """True when the platform says a screen reader runs; False when it says not or cannot say.
     ``NCR_SCREEN_READER=1`` or ``0`` overrides detection (tests, and a kiosk image that knows)."""
-    forced = os.environ.get("NCR_SCREEN_READER")
-    if forced in ("0", "1"):
-        return forced == "1"
+    forced = forced_screen_reader()
+    if forced is not None:
+        return forced
     if sys.platform.startswith("win"):
         found = windows_screen_reader_enabled()
     else:
