@@ -285,7 +285,7 @@ def run_console(
         if reason is not None:
             announcer.say(reason)
 
-        recognizer, problems = load_recognizer(model, gallery)
+        recognizer, problems = load_recognizer(model, gallery, phrases=catalogue)
         for problem in speech_problems:  # every file named in the log, each kind said once
             log.warning("start-up problem %s: %s", problem.key, problem.message)
         for problem in problems + to_tell(speech_problems):

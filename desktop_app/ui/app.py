@@ -81,7 +81,7 @@ def build_app(options: AppOptions, settings=None, *, start_delay_ms: int | None 
         speech_problems = check_speech(catalogue, speech)
     announcer = Announcer(catalogue, speech, language=language,
                           earcons=settings.earcons, privacy=settings.privacy)
-    recognizer, problems = load_recognizer(options.model, options.gallery)
+    recognizer, problems = load_recognizer(options.model, options.gallery, phrases=catalogue)
     for problem in problems + speech_problems:  # every file in the log, each kind said once
         log.warning("start-up problem %s: %s", problem.key, problem.message)
     problems = problems + to_tell(speech_problems)
