@@ -16,7 +16,7 @@ from setuptools.command.build_py import build_py
 HERE = Path(__file__).resolve().parent
 # (folder in the repository, patterns): what the running app reads, and nothing else (no
 # training notes, no evaluation JSON, no generator scripts).
-SHIPPED = (("models", ("note_model.onnx", "gallery.npz")), ("sounds", ("manifest.json", "ne/*.wav")))
+SHIPPED = (("models", ("note_model.onnx", "gallery.npz", "negatives.npz")), ("sounds", ("manifest.json", "ne/*.wav")))
 
 
 def shipped_files(root: Path = HERE) -> list[Path]:

@@ -3,6 +3,7 @@
     nepali-cash-reader [--source 0|VIDEO|FOLDER] [--language ne|en] [--kiosk] [--fullscreen]
     nepali-cash-reader replay VIDEO (--holds HOLDS | --auto) [--labels LABELS] [--report OUT]
     nepali-cash-reader classify IMAGE_OR_FOLDER... [--labels LABELS] [--report OUT] [--jsonl]
+    nepali-cash-reader teach PHOTO... --value 100 [--side front|back] | --list | --forget ID | ...
 
 Qt is imported only to start the window, so replay and classify run on machines without it.
 Without a display the app falls back to terminal mode (``desktop_app.console``).
@@ -47,6 +48,8 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
                         help=f"reference gallery (default: {DEFAULT_GALLERY})")
     parser.add_argument("--language", choices=LANGUAGES, default=default(None),
                         help="language of what is said (default: the saved choice, else Nepali)")
+    parser.add_argument("--data-dir", type=Path, default=default(None), metavar="DIR",
+                        help="folder of the notes taught on this machine (default: the platform's data folder)")
     parser.add_argument("-v", "--verbose", action="count", default=default(0),
                         help="log more (-vv for debug)")
 
@@ -112,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "the summary goes to stderr")
     cp.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary")
     _common(cp, top=False)
+
+    from desktop_app.teaching.cli import add_parser as add_teach
+
+    add_teach(sub, _common)
     return parser
 
 
@@ -135,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_replay(args)
         if args.command == "classify":
             return cmd_classify(args)
+        if args.command == "teach":
+            from desktop_app.teaching.cli import run_teach
+
+            return run_teach(args)
         return cmd_app(args)
     except CliError as exc:
         print(f"nepali-cash-reader: error: {exc}", file=sys.stderr)
@@ -161,7 +172,8 @@ def cmd_app(args) -> int:
 
     def console(reason: str | None) -> int:
         return run_console(source=args.source, language=args.language or "ne", model=args.model,
-                           gallery=args.gallery, kiosk=args.kiosk, reason=reason)
+                           gallery=args.gallery, kiosk=args.kiosk, reason=reason,
+                           data_dir=args.data_dir)
 
     if args.console:
         return console(None)
@@ -174,7 +186,7 @@ def cmd_app(args) -> int:
         print(f"The window cannot start ({exc}): starting terminal mode.", file=sys.stderr)
         return console("display.missing")
     options = AppOptions(source=args.source, language=args.language, kiosk=args.kiosk, model=args.model,
-                         gallery=args.gallery, fullscreen=args.fullscreen)
+                         gallery=args.gallery, fullscreen=args.fullscreen, data_dir=args.data_dir)
     return int(run_app(options) or 0)
 
 
@@ -266,54 +278,14 @@ def cmd_replay(args) -> int:
     why = getattr(source, "why_skipped", {})
     for path in skipped:
         print(f"error: {path}: {why.get(path, 'cannot read image')}; skipped", file=sys.stderr)
+    from desktop_app.testers.summaries import replay_text
+
     text = replay_text(result, skipped)
     print(text)
     if args.report:
         paths = write_report(result, args.report, text)
         print(f"report written: {', '.join(str(p) for p in paths.values())}", file=sys.stderr)
     return EXIT_OK
-
-
-def replay_text(result, skipped=()) -> str:
-    from desktop_app.testers.writing import confusion_text, summary_text, text_table
-
-    lines = [
-        f"Replay of {result.video}: {result.duration:.1f} s at {result.fps:g} fps, "
-        f"{len(result.frames)} frames verified (on a grid of one every {result.interval:g} s of video), "
-        f"{'kiosk trigger' if result.mode == 'auto' else f'{len(result.holds)} holds'}.",
-    ]
-    if skipped:
-        lines.append(f"{len(skipped)} unreadable image(s) skipped.")
-    rows = []
-    for a in result.announcements:
-        hold = result.holds[a.hold] if a.hold is not None else None
-        if a.decision is None:  # the kiosk's own words, not a scan's answer
-            rows.append((f"{a.t:.2f}", "", "", "", "", "", "", "", a.text_en))
-            continue
-        rows.append((f"{a.t:.2f}", f"{a.hold_start:.2f}", f"{a.time_to_announce:.2f}", a.decision,
-                     f"{a.confidence:.2f}", a.frames_used, hold.truth if hold and hold.truth else "",
-                     hold.outcome if hold and hold.outcome else "", a.text_en))
-    lines.append("")
-    lines.append("Announcements:" if rows else "Nothing was announced.")
-    if rows:
-        lines.append(text_table(("t (s)", "hold at", "after (s)", "said", "conf", "frames", "truth", "outcome",
-                                 "words (en)"), rows))
-    missed = [h for h in result.holds if h.said is None]
-    if missed:
-        lines.append("Holds with no answer of their own (pressed again during a scan): "
-                     + ", ".join(f"{h.start:g}-{h.end:g} s" if h.end is not None else f"{h.start:g} s"
-                                 for h in missed))
-    if result.summary is not None:
-        lines.append("")
-        lines.append("Accuracy per hold:")
-        lines.append(summary_text(result.summary, unit="holds"))
-        if result.not_scanned:
-            lines.append(f"Notes in view that no scan looked at: {len(result.not_scanned)} ("
-                         + ", ".join(f"{s['label']} at {s['start']:g}-{s['end']:g} s" for s in result.not_scanned)
-                         + ")")
-        lines.append("")
-        lines.append(confusion_text(result.summary["confusion"]))
-    return "\n".join(lines)
 
 
 # --- classify ---------------------------------------------------------------------------------
@@ -348,6 +320,8 @@ def cmd_classify(args) -> int:
         result = classify(items, recognizer, on_result=on_result, on_skip=on_skip)
     result.skipped = unusable + result.skipped
     result.summary["skipped"] = len(result.skipped)
+    from desktop_app.testers.summaries import classify_text
+
     text = classify_text(result)
     if not args.quiet:
         print(text, file=sys.stderr if args.jsonl else sys.stdout)
@@ -358,32 +332,6 @@ def cmd_classify(args) -> int:
         print(f"nepali-cash-reader: error: none of the {len(result.skipped)} input(s) could be read", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
-
-
-def classify_text(result) -> str:
-    from desktop_app.testers.writing import confusion_text, percent, summary_text, text_table
-
-    s = result.summary
-    lines = [f"Classified {len(result.results)} image(s); {len(result.skipped)} skipped."]
-    for skipped in result.skipped:
-        lines.append(f"  skipped {skipped['path']}: {skipped['error']}")
-    if s["labelled"]:
-        lines.append(summary_text(s, unit="images"))
-        lines.append("")
-        lines.append(confusion_text(s["confusion"]))
-        lines.append("")
-        lines.append("Threshold trade-off (single frame; shipped setting marked *):")
-        rows = [("*" if p["shipped"] else "", p["min_inliers"], f"{p['min_margin']:g}", percent(p["coverage"]),
-                 p["wrong"], percent(p["wrong_rate"]))
-                for p in result.sweep if p["min_margin"] == result.thresholds.min_margin or p["shipped"]]
-        lines.append(text_table(("", "min_inliers", "margin", "coverage", "wrong", "wrong rate"), rows))
-    else:
-        counts = {}
-        for r in result.results:
-            counts[r.decision] = counts.get(r.decision, 0) + 1
-        lines.append("No labels (name folders by denomination or give --labels): "
-                     + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

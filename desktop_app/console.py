@@ -257,6 +257,7 @@ def run_console(
     stdin: TextIO | None = None,
     out: TextIO | None = None,
     output_mode: str | None = None,
+    data_dir: Path | None = None,
 ) -> int:
     """Terminal mode from start to finish; returns the process exit code. ``output_mode``: who
     speaks (None: the screen reader when one runs, else the app)."""
@@ -285,7 +286,10 @@ def run_console(
         if reason is not None:
             announcer.say(reason)
 
-        recognizer, problems = load_recognizer(model, gallery, phrases=catalogue)
+        from desktop_app.teaching.loading import open_taught
+
+        recognizer, problems = load_recognizer(model, gallery, phrases=catalogue,
+                                               extend=open_taught(data_dir))
         for problem in speech_problems:  # every file named in the log, each kind said once
             log.warning("start-up problem %s: %s", problem.key, problem.message)
         for problem in problems + to_tell(speech_problems):

@@ -29,4 +29,5 @@ SOUNDS_DIR = data_dir("sounds", "NCR_SOUNDS_DIR")
 PHRASES_FILE = PACKAGE_DIR / "data" / "phrases.json"
 DEFAULT_MODEL = MODELS_DIR / "note_model.onnx"
 DEFAULT_GALLERY = MODELS_DIR / "gallery.npz"
+DEFAULT_NEGATIVES = MODELS_DIR / "negatives.npz"  # what teach mode must never let be named
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"

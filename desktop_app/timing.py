@@ -37,3 +37,8 @@ IDLE_POLL = 0.05  # a capture loop with no frame (camera away) looks again after
 # for the same note held again (not added; A adds it); a second 0 within CLEAR_CONFIRM clears.
 RESCAN_WINDOW = 5.0
 CLEAR_CONFIRM = 5.0
+# Teach mode: kept pictures of one side at least TEACH_VIEW_SPACING apart (a camera's next frame
+# is a near-copy; a moment later the hand has moved the note a little, a more useful view), and
+# guidance said once per hold after TEACH_GUIDANCE_AFTER of frames failing the same way.
+TEACH_VIEW_SPACING = 0.4
+TEACH_GUIDANCE_AFTER = 1.5

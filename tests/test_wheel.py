@@ -51,6 +51,7 @@ def test_the_wheel_holds_model_gallery_clips_and_phrases(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {f"desktop_app/shipped/{rel.as_posix()}" for rel in shipped_files(REPO_ROOT)}
     assert {"desktop_app/shipped/models/note_model.onnx", "desktop_app/shipped/models/gallery.npz",
+            "desktop_app/shipped/models/negatives.npz",
             "desktop_app/shipped/sounds/manifest.json", "desktop_app/shipped/sounds/ne/note.100.wav"} <= expected
     assert len([n for n in expected if n.endswith(".wav")]) == len(list((REPO_ROOT / "sounds" / "ne").glob("*.wav")))
     assert {n for n in names if n.startswith("desktop_app/shipped/")} == expected  # nothing stale, nothing more

@@ -79,7 +79,7 @@ def detect(grey: np.ndarray, max_keypoints: int, mask: np.ndarray | None = None,
 
 
 def detect_scales(flat: np.ndarray, mask: np.ndarray, max_keypoints: int,
-                  sift: cv2.SIFT | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  sift: cv2.SIFT | None = None, *, levels: bool = False):
     """Keypoints of the reference at full size and at the coarser REFERENCE_SCALES, all in
     full-size reference pixels. A note small in the frame or smeared by motion shows only its
     coarse structure; the keypoint cap at full size keeps mostly fine detail."""
@@ -92,6 +92,9 @@ def detect_scales(flat: np.ndarray, mask: np.ndarray, max_keypoints: int,
         p, d = detect(small, max(1, int(max_keypoints * share)), small_mask)
         pts.append(p * np.float32([flat.shape[1] / size[0], flat.shape[0] / size[1]]))
         descs.append(d)
+    if levels:  # also say which keypoints were found at full size (teach mode checks on those)
+        level = np.concatenate([np.full(len(p), i, np.uint8) for i, p in enumerate(pts)])
+        return np.concatenate(pts), np.concatenate(descs), level
     return np.concatenate(pts), np.concatenate(descs)
 
 
@@ -296,34 +299,16 @@ class ReferenceGallery:
     def shared_artwork(self) -> np.ndarray:
         """Boolean keypoints x references: the keypoint lies in a region that a homography
         maps onto that reference, which is of a different denomination."""
-        n_ref = len(self.references)
-        shared = np.zeros((len(self.points), n_ref), bool)
-        denoms = np.array([r.denomination for r in self.references])
-        kp_denoms = denoms[self.owners]
-        for d in np.unique(denoms):
-            mine, other = np.nonzero(kp_denoms == d)[0], np.nonzero(kp_denoms != d)[0]
-            if len(other) < 2 or len(mine) == 0:
-                continue
-            index = make_index(self.descriptors[other])
-            q, g = ratio_matches(index, self.owners[other], self.descriptors[mine], checks=128)
-            q, g = mine[q], other[g]
-            pair = self.owners[q].astype(np.int64) * n_ref + self.owners[g]
-            for key in np.unique(pair):
-                sel = pair == key
-                if sel.sum() < SHARED_MIN_INLIERS:
-                    continue
-                a, b = divmod(int(key), n_ref)
-                H, mask = cv2.findHomography(self.points[q[sel]], self.points[g[sel]],
-                                             cv2.RANSAC, SHARED_RANSAC_PX, maxIters=2000)
-                if H is None or mask is None or mask.sum() < SHARED_MIN_INLIERS:
-                    continue
-                inl = mask.ravel().astype(bool)
-                # The whole region spanned by the inliers is shared artwork, not only the
-                # keypoints that happened to match: mark every keypoint inside its hull.
-                for ref, pts in ((a, self.points[q[sel][inl]]), (b, self.points[g[sel][inl]])):
-                    other_ref = b if ref == a else a
-                    own = np.nonzero(self.owners == ref)[0]
-                    shared[own[_inside_hull(self.points[own], pts)], other_ref] = True
+        from desktop_app.recognition.sharing import mark_shared
+
+        shared = np.zeros((len(self.points), len(self.references)), bool)
+        kp_denoms = np.array([r.denomination for r in self.references])[self.owners]
+
+        def mark(keypoints: np.ndarray, other_ref: int) -> None:
+            shared[keypoints, other_ref] = True
+
+        for d in np.unique(kp_denoms):
+            mark_shared(self, np.nonzero(kp_denoms == d)[0], np.nonzero(kp_denoms != d)[0], mark)
         return shared
 
     # --- access -------------------------------------------------------------------------
@@ -376,12 +361,6 @@ class ReferenceGallery:
                        arrays["owners"].astype(np.int32), arrays["weights"], meta.get("info"))
         except (KeyError, TypeError, ValueError) as e:
             raise GalleryError(f"reference gallery {path} is inconsistent: {e}") from e
-
-
-def _inside_hull(points: np.ndarray, hull_points: np.ndarray) -> np.ndarray:
-    hull = cv2.convexHull(hull_points.reshape(-1, 1, 2).astype(np.float32))
-    return np.array([cv2.pointPolygonTest(hull, (float(x), float(y)), False) >= 0
-                     for x, y in points], bool)
 
 
 def _denom_key(d: str) -> tuple[int, str]:

@@ -69,13 +69,17 @@ class Recognizer:
 
 def load_recognizer(
     model_path: str | Path, gallery_path: str | Path, thresholds: Thresholds = DEFAULT, threads: int = 2,
-    phrases=None,
+    phrases=None, extend=None,
 ) -> tuple[Recognizer, list[LoadProblem]]:
     """Loads what it can and lists what failed, so the app can start and say what is wrong.
 
     ``phrases`` (phrase keys; default the app's catalogue) is what the app can say: a gallery
     holding a value without a ``note.<value>`` phrase is refused whole, because its results
-    could be neither spoken nor added to a total, and it is not the gallery this app was built with."""
+    could be neither spoken nor added to a total, and it is not the gallery this app was built with.
+
+    ``extend(gallery, gallery_path, thresholds) -> (gallery, [LoadProblem])`` adds to the
+    shipped gallery before the verifier is built (``teaching.loading.TaughtNotes``: the notes
+    taught on this machine), so recognition itself knows nothing of where they come from."""
     from desktop_app.recognition.gallery import GalleryError, ReferenceGallery
     from desktop_app.recognition.model import ModelError, NoteModel
     from desktop_app.recognition.verifier import Verifier
@@ -102,6 +106,9 @@ def load_recognizer(
                                         f"reference gallery {gallery_path} holds values this app cannot "
                                         f"name: {unknown}; rebuild it with `python -m training.build_gallery`"))
         else:
+            if extend is not None:
+                gallery, more = extend(gallery, gallery_path, thresholds)
+                problems.extend(more)
             verifier = Verifier(gallery, thresholds)
     except GalleryError as exc:
         problems.append(LoadProblem(f"gallery.{exc.kind}", where, str(exc)))

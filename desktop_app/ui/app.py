@@ -22,6 +22,7 @@ class AppOptions:
     model: Path = field(default_factory=lambda: DEFAULT_MODEL)
     gallery: Path = field(default_factory=lambda: DEFAULT_GALLERY)
     fullscreen: bool = False
+    data_dir: Path | None = None  # taught notes (None: $NCR_DATA_DIR or the platform's data folder)
     speech: object | None = None  # a Speech backend to use instead of the real one (tests)
 
 
@@ -81,12 +82,17 @@ def build_app(options: AppOptions, settings=None, *, start_delay_ms: int | None 
         speech_problems = check_speech(catalogue, speech)
     announcer = Announcer(catalogue, speech, language=language,
                           earcons=settings.earcons, privacy=settings.privacy)
-    recognizer, problems = load_recognizer(options.model, options.gallery, phrases=catalogue)
+    from desktop_app.teaching.loading import open_taught
+
+    taught = open_taught(options.data_dir)
+    recognizer, problems = load_recognizer(options.model, options.gallery, phrases=catalogue,
+                                           extend=taught)
     for problem in problems + speech_problems:  # every file in the log, each kind said once
         log.warning("start-up problem %s: %s", problem.key, problem.message)
     problems = problems + to_tell(speech_problems)
 
-    window = MainWindow(announcer, recognizer, settings, kiosk=options.kiosk, gallery_path=options.gallery)
+    window = MainWindow(announcer, recognizer, settings, kiosk=options.kiosk, gallery_path=options.gallery,
+                        taught=taught)
     window_ref.append(window)
     if options.kiosk or options.fullscreen:
         screen = window.screen()

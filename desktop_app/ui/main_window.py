@@ -60,8 +60,9 @@ class MainWindow(QMainWindow):
 
     def __init__(self, announcer: Announcer, recognizer, settings: AppSettings, *, kiosk: bool = False,
                  thresholds: Thresholds = DEFAULT, clock=time.monotonic, ask_open_file=None,
-                 gallery_path: Path | str = ""):
+                 gallery_path: Path | str = "", taught=None):
         super().__init__()
+        self.taught = taught  # teaching.loading.TaughtNotes: notes taught here, and teaching more
         self.announcer = announcer
         self.recognizer = recognizer
         self.settings = settings

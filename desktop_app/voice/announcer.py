@@ -109,8 +109,12 @@ class Announcer:
 
     def scan_started(self) -> None:
         """Only a tone: words here would delay the answer the user is waiting for."""
+        self.tone("start")
+
+    def tone(self, name: str) -> None:
+        """Only a tone, for steps that words would crowd (teach mode keeping a picture)."""
         if self.earcons and self.speech is not None:
-            self._safely(lambda: self.speech.play_earcon("start"))
+            self._safely(lambda: self.speech.play_earcon(name))
 
     def repeat(self) -> Message | None:
         if self.last is None:

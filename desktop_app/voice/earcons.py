@@ -3,10 +3,11 @@
 * ``start``   — two quick rising notes: scanning has begun.
 * ``fail``    — a falling, lower tone: the scan ended without a result.
 * ``success`` — a bright rising triad: a note was recognised (the value follows).
+* ``tick``    — one short high blip: teach mode kept another good picture of the note.
 * pulses      — privacy mode: N identical short beeps, one more for each larger denomination
                 (5 -> 1 ... 1000 -> 7), so nothing is said aloud.
 
-The three earcons differ in direction and pitch, not only in length, so they stay distinct on
+The earcons differ in direction and pitch, not only in length, so they stay distinct on
 a small laptop speaker. Tones are generated, not loaded, so they cannot go missing.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from desktop_app.voice.audio import SAMPLE_RATE
 
-EARCON_NAMES: tuple[str, ...] = ("start", "fail", "success")
+EARCON_NAMES: tuple[str, ...] = ("start", "fail", "success", "tick")
 LEVEL = 0.25  # peak amplitude: about as loud as the normalised speech clips
 PULSE_S = 0.07
 PULSE_GAP_S = 0.13  # long enough that 7 pulses can still be counted
@@ -47,6 +48,8 @@ def earcon(name: str, sr: int = SAMPLE_RATE) -> np.ndarray:
         parts = [_tone(392, 262, 0.28, sr)]
     elif name == "success":
         parts = [_tone(784, 784, 0.07, sr), _tone(988, 988, 0.07, sr), _tone(1175, 1175, 0.12, sr)]
+    elif name == "tick":  # teach mode: one more good picture of the note was kept
+        parts = [_tone(1320, 1320, 0.12, sr)]
     else:
         raise ValueError(f"unknown earcon {name!r}; known: {EARCON_NAMES}")
     return np.concatenate(parts)

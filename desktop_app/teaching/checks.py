@@ -1,0 +1,177 @@
+"""The checks a taught note must pass before anything is kept.
+
+A taught note is trusted as much as a shipped reference (same thresholds), so it must not be
+able to make the app say a wrong value:
+
+1. ``inconsistent``: the views of one side must show one note (they align with each other);
+   two different notes taught as one would make a reference that half-matches both.
+2. ``known_as``: a note the app already names as another value is refused, with that value
+   said ("This looks like a 500 rupee note; not saved"): teaching it would make that value
+   ambiguous, or teach a mistake.
+3. ``matches_negatives``: a taught value that foreign notes or scenes would match is refused
+   (``models/negatives.npz``: features of foreign notes and scenes, never their pixels).
+4. ``distinct`` (after merging, see ``sharing.merge``): once the shared artwork is recomputed
+   with the new note, its own views must still be named by it alone, so that what is left
+   of it is value-specific and cannot make other values ambiguous.
+
+Every check works on features only, so a note imported from another machine is checked the
+same way as one taught here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import cv2
+import numpy as np
+
+from desktop_app.recognition.gallery import RATIO, GalleryError
+from desktop_app.recognition.imaging import root_sift
+from desktop_app.recognition.verifier import FrameFeatures, Verifier
+from desktop_app.teaching.store import View
+
+# Inliers for two views of one side to count as the same note. Higher than the verifier's
+# min_inliers (12): both views are sharp, whole, and of the very same note.
+CONSISTENT_INLIERS = 20
+CONSISTENT_RANSAC_PX = 8.0
+NEGATIVES_FORMAT = "ncr-negatives"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    key: str  # phrase key
+    params: dict
+    detail: str  # for logs and the terminal: which view, which negative, how many inliers
+
+
+def view_features(view: View) -> FrameFeatures:
+    """A view as the verifier sees a frame: its full-size keypoints on its own pixels."""
+    sel = view.full_scale
+    w, h = view.size
+    return FrameFeatures((h, w), 1.0, view.points[sel], view.descriptors[sel])
+
+
+def alignment_inliers(a: View, b: View) -> int:
+    """RANSAC inliers of the homography between two views (RootSIFT, ratio test)."""
+    if len(a.points) < 4 or len(b.points) < 4:
+        return 0
+    matcher = cv2.BFMatcher(cv2.NORM_L2)
+    pairs = matcher.knnMatch(root_sift(a.descriptors), root_sift(b.descriptors), k=2)
+    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
+    if len(good) < CONSISTENT_INLIERS:
+        return len(good)
+    src = a.points[[m.queryIdx for m in good]].reshape(-1, 1, 2)
+    dst = b.points[[m.trainIdx for m in good]].reshape(-1, 1, 2)
+    H, mask = cv2.findHomography(src, dst, cv2.USAC_MAGSAC, CONSISTENT_RANSAC_PX)
+    return 0 if H is None or mask is None else int(mask.sum())
+
+
+def anchor(views: Sequence[View]) -> View:
+    """The view the others of its side are compared with: the most detailed."""
+    return max(views, key=lambda v: (int(v.full_scale.sum()), v.sharpness))
+
+
+def inconsistent(views: Sequence[View]) -> Refusal | None:
+    for side in sorted({v.side for v in views}):
+        mine = [v for v in views if v.side == side]
+        first = anchor(mine)
+        for i, v in enumerate(mine):
+            if v is first:
+                continue
+            n = alignment_inliers(v, first)
+            if n < CONSISTENT_INLIERS:
+                return Refusal("teach.refused.different", {"side": side},
+                               f"{side} view {i + 1} aligns with the others by {n} inliers "
+                               f"(needs {CONSISTENT_INLIERS})")
+    return None
+
+
+def known_as(views: Sequence[View], value: str, verifier: Verifier | None) -> Refusal | None:
+    """Refused when the gallery in use names any view as a different value."""
+    if verifier is None:
+        return None
+    for i, v in enumerate(views):
+        result = verifier.verify_features(view_features(v))
+        if result.accepted and result.denomination != value:
+            return Refusal("teach.refused.other_value", {"value": result.denomination},
+                           f"view {i + 1} ({v.side}) is named Rs {result.denomination} by "
+                           f"{result.reference} ({result.inliers} inliers, value evidence "
+                           f"{result.score:.0f})")
+    return None
+
+
+class Negatives:
+    """Features of frames that must never be named: foreign notes and scenes."""
+
+    def __init__(self, names: Sequence[str], frames: Sequence[FrameFeatures]):
+        self.names = tuple(names)
+        self.frames = tuple(frames)
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Negatives":
+        import json
+
+        path = Path(path)
+        if not path.is_file():
+            raise GalleryError(f"negatives file not found: {path} (build it with "
+                               "`python -m training.build_negatives`)", "missing")
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(bytes(z["meta"]).decode())
+                counts, pts, desc = z["counts"], z["points"], z["descriptors"]
+            if meta.get("format") != NEGATIVES_FORMAT:
+                raise ValueError("not a negatives file")
+            frames, start = [], 0
+            for item, n in zip(meta["items"], counts.tolist()):
+                frames.append(FrameFeatures(tuple(item["shape"]), 1.0, pts[start:start + n],
+                                            desc[start:start + n]))
+                start += n
+            return cls([i["name"] for i in meta["items"]], frames)
+        except Exception as exc:
+            raise GalleryError(f"negatives file {path} is unreadable: {exc}") from exc
+
+    def save(self, path: str | Path, info: dict | None = None) -> None:
+        import io
+        import json
+
+        from desktop_app.teaching.store import atomic_write
+
+        meta = dict(format=NEGATIVES_FORMAT, info=info or {},
+                    items=[dict(name=n, shape=list(f.shape)) for n, f in zip(self.names, self.frames)])
+        buf = io.BytesIO()
+        np.savez_compressed(buf, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
+                            counts=np.array([len(f.points) for f in self.frames], np.int32),
+                            points=np.concatenate([f.points for f in self.frames]).astype(np.float32),
+                            descriptors=np.concatenate([f.descriptors for f in self.frames]
+                                                       ).astype(np.uint8))
+        atomic_write(Path(path), buf.getvalue())
+
+
+def matches_negatives(taught_only: Verifier, negatives: Negatives, min_inliers: int
+                      ) -> Refusal | None:
+    """``taught_only`` holds the new note's views alone: stricter than the full gallery, where
+    a negative would also need a margin over every other value. Any negative the new note
+    places with ``min_inliers`` is a refusal."""
+    for name, f in zip(negatives.names, negatives.frames):
+        result = taught_only.verify_features(f)
+        if result.denomination is not None and result.inliers >= min_inliers:
+            return Refusal("teach.refused.foreign", {},
+                           f"matches {name} with {result.inliers} inliers")
+    return None
+
+
+def distinct(views: Sequence[View], value: str, merged: Verifier) -> Refusal | None:
+    """After the merge, every view of the note must be named as ``value`` by the merged
+    gallery: if the recomputed shared artwork left it nothing of its own, it is refused."""
+    for i, v in enumerate(views):
+        result = merged.verify_features(view_features(v))
+        if not (result.accepted and result.denomination == value):
+            return Refusal("teach.refused.not_distinct", {},
+                           f"view {i + 1} ({v.side}) after merging: {result.denomination} "
+                           f"accepted={result.accepted} value evidence {result.score:.0f} "
+                           f"runner-up {result.runner_up} {result.runner_up_score:.0f}")
+    return None

@@ -1,0 +1,195 @@
+"""Teaching, one place for the window, the terminal command and imports: check, keep, merge.
+
+``Teacher.learn`` runs the checks of ``checks.py`` in order and, when all pass, writes the note
+to the user store and returns the merged gallery that names it from now on. The caller swaps
+that gallery into the recognizer (the window does so off the UI thread); nothing here speaks.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from desktop_app.recognition.gallery import GalleryError, Reference, ReferenceGallery
+from desktop_app.recognition.sharing import merge
+from desktop_app.recognition.thresholds import DEFAULT, Thresholds
+from desktop_app.recognition.verifier import Verifier
+from desktop_app.teaching import checks
+from desktop_app.teaching.store import StoreError, TaughtNote, UserStore, View, new_id, now_iso
+
+log = logging.getLogger(__name__)
+
+MIN_VIEWS_PER_SIDE = 1
+TAUGHT_SERIES = "taught"
+
+
+@dataclass
+class Outcome:
+    """What a teach, forget or import came to. ``key``/``params`` say it aloud."""
+
+    ok: bool
+    key: str
+    params: dict = field(default_factory=dict)
+    detail: str = ""
+    note: TaughtNote | None = None
+    gallery: ReferenceGallery | None = None  # the merged gallery to use from now on
+    seconds: float = 0.0
+
+
+def taught_gallery(notes: Sequence[TaughtNote]) -> ReferenceGallery | None:
+    """Every view of every taught note as one reference (unweighted: ``merge`` weighs)."""
+    refs, pts, descs, owners = [], [], [], []
+    for note in notes:
+        for i, v in enumerate(note.views):
+            w, h = v.size
+            outline = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+            owners.append(np.full(len(v.points), len(refs), np.int32))
+            refs.append(Reference(f"taught:{note.id}#{i}", note.value, v.side, TAUGHT_SERIES,
+                                  (w, h), outline))
+            pts.append(v.points)
+            descs.append(v.descriptors)
+    if not refs:
+        return None
+    return ReferenceGallery(refs, np.concatenate(pts), np.concatenate(descs),
+                            np.concatenate(owners))
+
+
+def fingerprint(path: Path, notes: Sequence[TaughtNote]) -> str:
+    """Names one merge: the shipped gallery's file and the taught notes' ids."""
+    st = path.stat()
+    h = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
+    for n in notes:
+        h.update(n.id.encode())
+    return h.hexdigest()[:16]
+
+
+class Teacher:
+    def __init__(self, store: UserStore, shipped: ReferenceGallery, *, shipped_path: Path | None = None,
+                 negatives: checks.Negatives | None = None, thresholds: Thresholds = DEFAULT):
+        self.store = store
+        self.shipped = shipped
+        self.shipped_path = shipped_path
+        self.negatives = negatives
+        self.th = thresholds
+        self._merged: ReferenceGallery | None = None
+        self._verifier: Verifier | None = None
+
+    @classmethod
+    def open(cls, store: UserStore, gallery_path: Path, negatives_path: Path,
+             thresholds: Thresholds = DEFAULT) -> "Teacher":
+        negatives = checks.Negatives.load(negatives_path)
+        return cls(store, ReferenceGallery.load(gallery_path), shipped_path=gallery_path,
+                   negatives=negatives, thresholds=thresholds)
+
+    # --- the gallery in use -------------------------------------------------------------
+    def gallery(self, notes: Sequence[TaughtNote] | None = None) -> ReferenceGallery:
+        """The shipped gallery merged with the taught notes. The merge of the same notes with
+        the same shipped file is cached in the data folder, so a start-up does not redo it."""
+        if notes is None and self._merged is not None:
+            return self._merged
+        notes = self.store.notes() if notes is None else list(notes)
+        extra = taught_gallery(notes)
+        if extra is None:
+            merged = self.shipped
+        else:
+            merged = self._cached(notes)
+            if merged is None:
+                merged = merge(self.shipped, extra)
+                self._save_cache(notes, merged)
+        self._merged, self._verifier = merged, None
+        return merged
+
+    def _cache_path(self, notes) -> Path | None:
+        if self.shipped_path is None or not Path(self.shipped_path).is_file():
+            return None
+        return self.store.root / "cache" / f"merged-{fingerprint(Path(self.shipped_path), notes)}.npz"
+
+    def _cached(self, notes) -> ReferenceGallery | None:
+        path = self._cache_path(notes)
+        if path is None or not path.is_file():
+            return None
+        try:
+            return ReferenceGallery.load(path)
+        except GalleryError:
+            log.warning("merge cache %s unreadable; merging again", path)
+            return None
+
+    def _save_cache(self, notes, merged: ReferenceGallery) -> None:
+        path = self._cache_path(notes)
+        if path is None:
+            return
+        try:
+            for old in path.parent.glob("merged-*.npz"):
+                old.unlink()  # one merge is in use at a time
+            merged.save(path)
+        except OSError:
+            log.warning("could not cache the merged gallery in %s", path, exc_info=True)
+
+    def verifier(self) -> Verifier:
+        if self._verifier is None:
+            self._verifier = Verifier(self.gallery(), self.th)
+        return self._verifier
+
+    # --- teaching -----------------------------------------------------------------------
+    def learn(self, value: str, views: Sequence[View], *, origin: str = "window",
+              note_id: str | None = None, created: str | None = None) -> Outcome:
+        started = time.perf_counter()
+        outcome = self._learn(value, list(views), origin, note_id, created)
+        outcome.seconds = time.perf_counter() - started
+        log.info("teach Rs %s (%d views): %s %s", value, len(views), outcome.key, outcome.detail)
+        return outcome
+
+    def _learn(self, value, views, origin, note_id, created) -> Outcome:
+        if self.store.locked:
+            return Outcome(False, "teach.locked")
+        if self.negatives is None:
+            return Outcome(False, "teach.no_negatives", detail="no negatives file: cannot check")
+        if not views:
+            return Outcome(False, "teach.refused.no_views")
+        note = TaughtNote(note_id or new_id(value), value, created or now_iso(), tuple(views), origin)
+        if any(n.id == note.id for n in self.store.notes()):
+            return Outcome(False, "teach.import_duplicate", {"id": note.id})
+        refusal = (checks.inconsistent(views)
+                   or checks.known_as(views, value, self.verifier()))
+        if refusal is None:
+            alone = Verifier(taught_gallery([note]), self.th)
+            refusal = checks.matches_negatives(alone, self.negatives, self.th.min_inliers)
+        notes = self.store.notes() + [note]
+        merged = None
+        if refusal is None:
+            merged = merge(self.gallery(), taught_gallery([note]))
+            refusal = checks.distinct(views, value, Verifier(merged, self.th))
+        if refusal is not None:
+            return Outcome(False, refusal.key, dict(refusal.params), refusal.detail)
+        try:
+            self.store.add(note)
+        except (OSError, StoreError) as exc:
+            key = exc.key if isinstance(exc, StoreError) else "teach.store_failed"
+            return Outcome(False, key, {"path": str(self.store.root)}, str(exc))
+        self._merged, self._verifier = merged, None
+        self._save_cache(notes, merged)
+        return Outcome(True, "teach.saved", {"value": value}, note=note, gallery=merged)
+
+    def forget(self, note_id: str) -> Outcome:
+        try:
+            note = self.store.forget(note_id)
+        except StoreError as exc:
+            return Outcome(False, exc.key, dict(exc.params), str(exc))
+        self._merged = None
+        return Outcome(True, "teach.forgotten", {"value": note.value}, note=note,
+                       gallery=self.gallery())
+
+    def import_notes(self, source: Path) -> list[Outcome]:
+        """Each note in an export, checked here as if taught here (the machine's own gallery
+        and negatives may differ from where it was taught)."""
+        try:
+            notes = UserStore.read_export(source)
+        except StoreError as exc:
+            return [Outcome(False, exc.key, dict(exc.params), str(exc))]
+        return [self.learn(n.value, n.views, origin="import", note_id=n.id, created=n.created)
+                for n in notes]
