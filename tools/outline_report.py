@@ -6,7 +6,8 @@ that hold no note.
 Nepali photos: the truth is the MANIFEST's hand-marked ``note_corners`` or training's checked
 outline (training/note_outlines.csv, status ok). A found quad is correct when its mean corner
 distance, after the best cyclic alignment, is under ``CORRECT`` x the note's diagonal. Photos
-whose marked polygon runs off the frame are counted apart ("partial"): no whole note is there.
+whose marked polygon is of a note cut by the frame are counted apart ("partial", see
+``partial_mark``): no whole note is there, so a quad on them is reported, not scored.
 Indian notes: any quad is fine (they are notes), the found rate is shown. Non-notes (empty
 table scenes, gradients, noise) must give no quad.
 """
@@ -24,10 +25,10 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
 from desktop_app.paths import SHARED_DATA  # noqa: E402
-from desktop_app.teaching.outline import find_note  # noqa: E402
+from desktop_app.teaching.outline import MIN_ASPECT, aspect_ratio, find_note, whole_in_view  # noqa: E402
 
 CORRECT = 0.08  # of the note's diagonal
-OFF_FRAME = 0.01  # a marked corner this far (x long side) past the frame edge: a partial note
+ON_EDGE = 0.005  # a marked corner this near the frame edge (x long side): the note runs off the frame
 
 
 def corner_error(quad: np.ndarray, truth: np.ndarray) -> float:
@@ -38,11 +39,12 @@ def corner_error(quad: np.ndarray, truth: np.ndarray) -> float:
     return best / max(diagonal, 1.0)
 
 
-def runs_off_frame(truth: np.ndarray, shape: tuple[int, ...]) -> bool:
-    h, w = shape[:2]
-    m = OFF_FRAME * max(h, w)
+def partial_mark(truth: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether the marked polygon is of a note cut by the frame: not a quad, a corner on (or
+    past) the frame's edge, or too squat for a whole note (the hand marks of close-ups follow
+    the frame a little inside its edge)."""
     t = np.asarray(truth, np.float64)
-    return bool((t[:, 0] < -m).any() or (t[:, 0] > w + m).any() or (t[:, 1] < -m).any() or (t[:, 1] > h + m).any())
+    return len(t) != 4 or not whole_in_view(t, shape, ON_EDGE) or aspect_ratio(t) < MIN_ASPECT
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Tally:
     wrong: list[str] = field(default_factory=list)
     partial: int = 0
     partial_found: int = 0
+    partial_close: int = 0  # of those, how many lie within CORRECT of the marked polygon
     untruthed: int = 0  # photos with no checked outline (cannot be scored)
 
 
@@ -69,9 +72,10 @@ def score_photos(npr: Path = SHARED_DATA / "npr-notes") -> Tally:
             t.untruthed += 1
             continue
         truth = np.asarray(it.corners, np.float64)
-        if runs_off_frame(truth, image.shape):
+        if partial_mark(truth, image.shape):
             t.partial += 1
             t.partial_found += found is not None
+            t.partial_close += found is not None and len(truth) == 4 and corner_error(found.quad, truth) < CORRECT
             continue
         t.total += 1
         if found is None:
@@ -135,7 +139,8 @@ def main() -> int:
           f"wrong {len(t.wrong)}")
     for w in t.wrong:
         print(f"  wrong: {w}")
-    print(f"Nepali photos, marked note runs off the frame: {t.partial}; a quad returned on {t.partial_found}")
+    print(f"Nepali photos, marked note runs off the frame: {t.partial}; a quad returned on {t.partial_found} "
+          f"({t.partial_close} of them within {CORRECT:.0%} of the marks)")
     if t.untruthed:
         print(f"Nepali photos without a checked outline (not scored): {t.untruthed}")
     if foreign.is_dir():

@@ -29,6 +29,10 @@ MIN_FILL = 0.85  # outline area / quad area: a torn blob or a blob of shadows fi
 # Shortest / longest of two opposite edges: a flat rectangle seen from any sensible viewpoint
 # keeps its opposite edges of comparable length; a kite or a sliver of a table does not.
 MIN_PARALLEL = 0.6
+# The edge cue's outline is its strokes' outer rim: a closed note border fills its quad almost
+# wholly, while a rim pieced together from print and folds inside a close-up fills it less
+# (the one wrong quad on the shared photos had 0.88; the right ones 0.956 and more).
+EDGE_MIN_FILL = 0.95
 BLOBS_PER_CUE = 3  # the largest blobs of each silhouette tried (a bright paper beside the note)
 
 
@@ -166,8 +170,17 @@ def looks_like_note(quad: np.ndarray, fill: float, shape: tuple[int, ...], margi
     return whole_in_view(quad, shape, margin)
 
 
-def _proposal(contour: np.ndarray, quad: np.ndarray | None) -> tuple[np.ndarray, float] | None:
-    if quad is None:
+def touches_frame(contour: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether an outline runs along the frame's edge: the note there is cut by the frame."""
+    pts = contour.reshape(-1, 2)
+    h, w = shape[:2]
+    return bool((pts[:, 0] <= 1).any() or (pts[:, 0] >= w - 2).any()
+                or (pts[:, 1] <= 1).any() or (pts[:, 1] >= h - 2).any())
+
+
+def _proposal(contour: np.ndarray, quad: np.ndarray | None,
+              shape: tuple[int, ...]) -> tuple[np.ndarray, float] | None:
+    if quad is None or touches_frame(contour, shape):
         return None
     quad_area = signed_area(clockwise(quad))
     if quad_area <= 0:
@@ -182,7 +195,7 @@ def _silhouette_proposals(grey: np.ndarray, min_area: float):
         for blob in sorted(contours, key=cv2.contourArea, reverse=True)[:BLOBS_PER_CUE]:
             if cv2.contourArea(blob) < min_area:
                 break
-            found = _proposal(blob, _blob_quad(blob))
+            found = _proposal(blob, _blob_quad(blob), grey.shape)
             if found:
                 yield cue, found
 
@@ -197,8 +210,8 @@ def _edge_proposals(grey: np.ndarray, min_area: float):
         for eps in (0.02, 0.03, 0.05):
             poly = cv2.approxPolyDP(hull, eps * perimeter, True)
             if len(poly) == 4:
-                found = _proposal(contour, poly[:, 0].astype(np.float32))
-                if found:
+                found = _proposal(contour, poly[:, 0].astype(np.float32), grey.shape)
+                if found and found[1] >= EDGE_MIN_FILL:
                     yield "edges", found
                 break
 
@@ -211,13 +224,15 @@ def find_note(image_bgr: np.ndarray, *, margin: float = 0.01) -> FoundNote | Non
     small = image_bgr if s == 1.0 else cv2.resize(image_bgr, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
     grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
     min_area = MIN_AREA * grey.shape[0] * grey.shape[1]
-    best: FoundNote | None = None
     blurred = cv2.GaussianBlur(grey, (0, 0), 3)
     proposals = list(_silhouette_proposals(blurred, min_area))
     proposals += _edge_proposals(cv2.GaussianBlur(grey, (5, 5), 0), min_area)
-    for cue, (quad, fill) in proposals:
-        if looks_like_note(quad, fill, grey.shape, margin) and (best is None or fill > best.fill):
-            best = FoundNote(quad, cue, fill)
+    notes = [FoundNote(quad, cue, fill) for cue, (quad, fill) in proposals
+             if looks_like_note(quad, fill, grey.shape, margin)]
+    # A silhouette's corners sit on the note's own outline (pushed out over curled corners);
+    # the edge cue's sit on its strokes' dilated rim, a few pixels out. So a silhouette that
+    # passes is preferred, and fill decides within a cue.
+    best = max(notes, key=lambda n: (n.cue != "edges", n.fill), default=None)
     if best is None:
         return None
     return FoundNote(long_edge_first(best.quad / s), best.cue, round(best.fill, 3))
