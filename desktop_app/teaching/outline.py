@@ -33,7 +33,12 @@ MIN_PARALLEL = 0.6
 # wholly, while a rim pieced together from print and folds inside a close-up fills it less
 # (the one wrong quad on the shared photos had 0.88; the right ones 0.956 and more).
 EDGE_MIN_FILL = 0.95
-BLOBS_PER_CUE = 3  # the largest blobs of each silhouette tried (a bright paper beside the note)
+BLOBS_PER_CUE = 3
+# A note darker than a light desk shares the desk's colour where its paper is unprinted (the
+# watermark field of every Nepali note): the dark silhouette then loses that end and is still
+# note-shaped. So a dark silhouette counts only when the edge cue, which sees the paper's
+# border, finds the same quad (mean corner distance under this share of the diagonal).
+CONFIRM = 0.05  # the largest blobs of each silhouette tried (a bright paper beside the note)
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,14 @@ def aspect_ratio(quad: np.ndarray) -> float:
     e = edge_lengths(quad)
     a, b = (e[0] + e[2]) / 2, (e[1] + e[3]) / 2
     return float(max(a, b) / max(min(a, b), 1e-6))
+
+
+def corner_distance(quad: np.ndarray, other: np.ndarray) -> float:
+    """Mean corner distance between two quads after the best cyclic alignment, as a share of
+    ``other``'s longer diagonal."""
+    q, o = np.asarray(quad, np.float64), np.asarray(other, np.float64)
+    diagonal = max(float(np.linalg.norm(o[2] - o[0])), float(np.linalg.norm(o[3] - o[1])), 1.0)
+    return min(float(np.linalg.norm(np.roll(q, -i, axis=0) - o, axis=1).mean()) for i in range(4)) / diagonal
 
 
 def whole_in_view(quad: np.ndarray, shape: tuple[int, ...], margin: float) -> bool:
@@ -229,6 +242,9 @@ def find_note(image_bgr: np.ndarray, *, margin: float = 0.01) -> FoundNote | Non
     proposals += _edge_proposals(cv2.GaussianBlur(grey, (5, 5), 0), min_area)
     notes = [FoundNote(quad, cue, fill) for cue, (quad, fill) in proposals
              if looks_like_note(quad, fill, grey.shape, margin)]
+    edge_quads = [n.quad for n in notes if n.cue == "edges"]
+    notes = [n for n in notes if n.cue != "silhouette-dark"
+             or any(corner_distance(n.quad, e) < CONFIRM for e in edge_quads)]
     # A silhouette that passes is preferred: on the photos of notes on a table it is the
     # steadier cue (a little outside the paper, never inside it), while the edge cue's rim,
     # tighter when right, at times follows table grain or a shadow a few percent off. Fill
