@@ -5,13 +5,15 @@ search: only its shape can. Two cues propose quads and each proposal must look l
 (a convex, well-filled quad of a banknote's proportions, whole in the frame) to be kept:
 
 1. Silhouette: an Otsu threshold on a blurred grey image splits note from surface. Both
-   polarities are tried: a note brighter than a dark table, and darker than a light desk.
+   polarities are tried: a note brighter than a dark table, and darker than a light desk
+   (that one only when the edge cue finds the same quad, see ``CONFIRM``).
 2. Edges: Canny with thresholds from the median grey, strokes dilated and closed, outer
    contours reduced to a convex quad. This one needs no contrast between the note's paper
    and the surface, only a visible border.
 
 A wrong quad is worse than none (the learned views would be of the table), so the gates are
-strict and ``find_note`` says None whenever no proposal passes them.
+strict, an outline that runs along the frame's edge (a cut note) is turned away, and
+``find_note`` says None whenever no proposal passes.
 """
 from __future__ import annotations
 
