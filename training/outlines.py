@@ -28,6 +28,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+# The silhouette cue lives in the app (teach mode finds unknown notes with it); training keeps
+# using the very same code for the shared photos.
+from desktop_app.teaching.outline import signed_area, silhouette_quad
+
 OUTLINES_CSV = Path(__file__).with_name("note_outlines.csv")
 WORK_SIDE = 800  # segmentation and matching run at this long side; corners are scaled back
 MIN_INLIERS = 15
@@ -45,67 +49,6 @@ class Outline:
     method: str  # "segmentation+sift" | "segmentation+sift-crop" | "sift" | "none"
     inliers: int
     disagreement: float  # mean corner distance between the two cues / note diagonal
-
-
-def signed_area(poly: np.ndarray) -> float:
-    x, y = poly[:, 0], poly[:, 1]
-    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
-
-
-def clockwise(quad: np.ndarray) -> np.ndarray:
-    """The same quad, clockwise on screen (image y points down: positive signed area)."""
-    return quad if signed_area(quad) > 0 else quad[::-1].copy()
-
-
-def silhouette_quad(image: np.ndarray) -> np.ndarray | None:
-    """Four corners of the largest bright blob (the note on a dark surface), clockwise."""
-    grey = cv2.GaussianBlur(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (0, 0), 3)
-    _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    k = max(3, image.shape[1] // 80)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        return None
-    blob = max(contours, key=cv2.contourArea)
-    if cv2.contourArea(blob) < 0.03 * image.shape[0] * image.shape[1]:
-        return None
-    hull = cv2.convexHull(blob)
-    perimeter = cv2.arcLength(hull, True)
-    quad = None
-    for eps in np.linspace(0.01, 0.1, 19):
-        poly = cv2.approxPolyDP(hull, eps * perimeter, True)
-        if len(poly) == 4:
-            quad = clockwise(poly[:, 0].astype(np.float32))
-            break
-    if quad is None:
-        return clockwise(cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32))
-    return push_edges_out(quad, hull[:, 0].astype(np.float32))
-
-
-def push_edges_out(quad: np.ndarray, hull: np.ndarray) -> np.ndarray:
-    """Each edge moved outward, parallel to itself, to the farthest silhouette point beside
-    it, and the corners re-made where the moved edges cross: approxPolyDP's vertices lie on a
-    curled or dog-eared note's outline but its straight edges cut across the bulges."""
-    lines = []
-    for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        edge = b - a
-        length = max(float(np.linalg.norm(edge)), 1e-6)
-        normal = np.array([edge[1], -edge[0]]) / length  # outward for a clockwise quad (y down)
-        t = (hull - a) @ edge / length ** 2
-        beside = hull[(t > 0) & (t < 1)]
-        offset = max(0.0, float(((beside - a) @ normal).max())) if len(beside) else 0.0
-        lines.append((a + normal * offset, edge))
-    out = []
-    for i in range(4):
-        (p, d), (q, e) = lines[i - 1], lines[i]
-        m = np.array([d, -e]).T
-        if abs(np.linalg.det(m)) < 1e-6:
-            return quad
-        u = np.linalg.solve(m, q - p)
-        out.append(p + u[0] * d)
-    return np.asarray(out, np.float32)
 
 
 def sift_quad(image: np.ndarray, refs: list[np.ndarray]) -> tuple[np.ndarray | None, int]:
