@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from desktop_app.recognition.evidence import DENOMINATIONS
-from desktop_app.teaching.checks import CONSISTENT_INLIERS, alignment_inliers
+from desktop_app.teaching.checks import same_note
 from desktop_app.teaching.store import View
 from desktop_app.teaching.views import Examined
 from desktop_app.timing import TEACH_GUIDANCE_AFTER, TEACH_VIEW_SPACING
@@ -116,7 +116,7 @@ class TeachSession:
             if t - self._last_kept < TEACH_VIEW_SPACING:
                 return None  # a near-copy of the last picture adds nothing; wait for another
             mine = self.side_views()
-            if mine and alignment_inliers(examined.view, mine[0]) < CONSISTENT_INLIERS:
+            if mine and not same_note(examined.view, mine[0])[0]:
                 problem = "teach.same_note"
             else:
                 return self._keep(examined.view, t)

@@ -162,8 +162,11 @@ class Teacher:
         notes = self.store.notes() + [note]
         merged = None
         if refusal is None:
-            merged = merge(self.gallery(), taught_gallery([note]))
-            refusal = checks.distinct(views, value, Verifier(merged, self.th))
+            before = self.gallery()
+            merged = merge(before, taught_gallery([note]))
+            merged_verifier = Verifier(merged, self.th)
+            refusal = (checks.keeps_others(before, merged)
+                       or checks.distinct(views, value, merged_verifier))
         if refusal is not None:
             return Outcome(False, refusal.key, dict(refusal.params), refusal.detail)
         try:
