@@ -115,10 +115,8 @@ class TeachSession:
         if problem is None and examined.view is not None:
             if t - self._last_kept < TEACH_VIEW_SPACING:
                 return None  # a near-copy of the last picture adds nothing; wait for another
-            mine = self.side_views()
-            if mine and not same_note(examined.view, mine[0])[0]:
-                problem = "teach.same_note"
-            else:
+            problem = self._unfit(examined.view)
+            if problem is None:
                 return self._keep(examined.view, t)
         if problem != self._problem:
             self._problem, self._problem_since = problem, t
@@ -126,6 +124,18 @@ class TeachSession:
               and t - self._problem_since >= TEACH_GUIDANCE_AFTER):
             self._told = True
             self.announcer.say(problem)
+        return None
+
+    def _unfit(self, view: View) -> str | None:
+        """Why this view cannot join the side being collected: another note, or (on the
+        second side) the side already shown."""
+        mine = self.side_views()
+        if mine:
+            return None if same_note(view, mine[0])[0] else "teach.same_note"
+        if self.side > 0:
+            first = [v for v in self.views if v.side == SIDE_LABELS[0]]
+            if first and same_note(view, first[0])[0]:
+                return "teach.turn_over"
         return None
 
     def _keep(self, view: View, t: float) -> TeachRequest | None:

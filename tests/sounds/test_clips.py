@@ -20,7 +20,12 @@ LONG_CLIPS = {"welcome": 6.0, "help": 21.0, "console.keys": 9.0, "console.ask_so
               "console.no_terminal": 6.0, "voice.missing.ne": 6.5, "voice.missing.en": 6.0,
               "sound.clip_missing": 6.0, "sound.clip_broken": 6.0}
 # Teach mode walks a person through steps with no screen: each says what to do and why.
-LONG_CLIPS.update({"teach.bad_key": 4.5, "teach.busy": 3.5, "teach.cancelled": 4.0, "teach.locked": 4.5, "teach.no_note": 6.0, "teach.other_side": 4.5, "teach.partial": 4.5, "teach.plain": 3.5, "teach.refused.different": 7.0, "teach.refused.foreign": 5.5, "teach.refused.no_views": 4.0, "teach.refused.not_distinct": 4.5, "teach.same_note": 4.5, "teach.start": 14.5, "teach.unavailable": 4.5})
+LONG_CLIPS.update({"teach.bad_key": 4.5, "teach.busy": 3.5, "teach.cancelled": 4.0, "teach.locked": 4.5,
+                   "teach.no_note": 6.0, "teach.other_side": 4.5, "teach.partial": 4.5, "teach.plain": 3.5,
+                   "teach.refused.different": 7.0, "teach.refused.foreign": 5.5, "teach.refused.no_views": 4.0,
+                   "teach.refused.not_distinct": 4.5, "teach.same_note": 4.5, "teach.start": 14.5,
+                   "teach.unavailable": 4.5,
+                   "teach.turn_over": 4.5})
 MIN_RMS_DBFS = -35.0  # far above silence, far below the -20 dBFS target
 MAX_EDGE_SILENCE_S = 0.05
 

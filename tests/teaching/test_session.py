@@ -127,3 +127,22 @@ def test_escape_cancels_every_step_and_keeps_nothing(taught, shots, steps):
     assert s.cancel() is True
     assert s.state == DONE and s.views == [] and spy.last.key == "teach.cancelled"
     assert s.cancel() is False
+
+
+def test_the_second_side_must_be_the_other_side(taught, shots):
+    s, spy = taught
+    good, back, _ = shots
+    s.start()
+    s.choose(4)
+    s.press(0.0)
+    for i, shot in enumerate(good[:3]):
+        s.add(shot, 1.0 + i)
+    s.release(4.0)
+    s.press(5.0)
+    t = 5.0
+    for _ in range(12):  # the same side shown again: said once, never kept
+        t += 0.2
+        s.add(good[3], t)
+    assert spy.keys.count("teach.turn_over") == 1 and len(s.views) == 3
+    s.add(back[0], t + 1)
+    assert [v.side for v in s.views] == ["first"] * 3 + ["second"]
