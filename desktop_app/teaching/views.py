@@ -39,12 +39,12 @@ class Examined:
 def view_from_quad(image: np.ndarray, quad: np.ndarray, side: str, *, keep_image: bool = False,
                    thresholds: Thresholds = DEFAULT) -> Examined:
     """The note inside ``quad`` flattened and described, or the reason it cannot be a view."""
-    grey = to_grey(image)
-    quality = assess(grey, thresholds)
+    flat, mask = rectify(to_grey(image), quad)
+    # Judged on the note itself: it lies on the dark cloth the person was asked to use.
+    quality = assess(flat, thresholds)
     if quality.too_dark:
         return Examined("teach.too_dark", quad)
-    flat, mask = rectify(grey, quad)
-    sharp = assess(flat, thresholds).sharpness
+    sharp = quality.sharpness
     if sharp < MIN_VIEW_SHARPNESS:
         return Examined("teach.blurred", quad)
     pts, desc, level = detect_scales(flat, mask, VIEW_KEYPOINTS, make_sift(VIEW_KEYPOINTS),
