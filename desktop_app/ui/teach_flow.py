@@ -218,7 +218,8 @@ class TeachFlow(QObject):
 
     # --- the check -----------------------------------------------------------------------
     def _run_check(self, request: TeachRequest) -> None:
-        check = CheckWorker(self.window.taught.teacher, request, self.window.th, parent=self)
+        # No Qt parent: the thread keeps it alive, even past a window closed during the check.
+        check = CheckWorker(self.window.taught.teacher, request, self.window.th)
         check.done.connect(self._on_checked)
         check.died.connect(self._on_check_died)
         self.check = check

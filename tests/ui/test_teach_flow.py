@@ -168,6 +168,19 @@ def test_escape_cancels_at_every_step_and_does_not_count_towards_quitting(qtbot,
     release_space(window)
 
 
+def test_a_screen_reader_user_is_told_every_step(qtbot, start_app, teach_videos):
+    # The screen reader speaks, the app only plays its tones: every step reaches the reader.
+    run = start_app(str(teach_videos.unknown), output_mode="screen_reader")
+    window = _ready(qtbot, run)
+    QTest.keyClick(window, Qt.Key.Key_T, CTRL)
+    QTest.keyClick(window, Qt.Key.Key_6)
+    QTest.keyClick(window, Qt.Key.Key_Escape)
+    told = [(p.key, p.text) for p in run.posted if p.key.startswith("teach.")]
+    assert [k for k, _ in told] == ["teach.start", "teach.value", "teach.cancelled"]
+    assert told[1][1].startswith("500 rupees.")
+    assert window.status_label.text() == told[2][1]  # and on screen, for braille and a helper
+
+
 def test_the_value_step_takes_only_numbers_one_to_seven(qtbot, start_app, teach_videos):
     run = start_app(str(teach_videos.unknown))
     window = _ready(qtbot, run)
