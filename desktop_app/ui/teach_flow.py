@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from desktop_app.recognition.verifier import Verifier
 from desktop_app.scanning.controller import OFF
 from desktop_app.teaching import views
-from desktop_app.teaching.session import CHECKING, VALUE, TeachRequest, TeachSession
+from desktop_app.teaching.session import CHECKING, SIDE, VALUE, TeachRequest, TeachSession
 from desktop_app.teaching.teacher import Outcome
 from desktop_app.timing import RELEASE_GRACE, TICK_INTERVAL
 
@@ -130,6 +130,7 @@ class TeachFlow(QObject):
         elif taught is None or taught.teacher is None:
             self.announcer.error("teach.unavailable")
         else:
+            w.controller.cancel()  # a scan held when teaching starts ends without a word
             self.session.start()
         self._refresh()
 
@@ -158,6 +159,9 @@ class TeachFlow(QObject):
         if self.space.press(autorepeat) and self.session.active:
             if self.session.state == CHECKING:
                 self.announcer.say("teach.busy")
+            elif self.session.state == SIDE and self.window.sources.problem is not None:
+                # No picture to learn from (no camera, the video ended): why, not "keep holding".
+                self.window.controller.say_problem(self.window.sources.problem)
             else:
                 self._side = self.session.side_label
                 self._keep_images = self.window.taught.store.keep_images

@@ -181,6 +181,29 @@ def test_a_screen_reader_user_is_told_every_step(qtbot, start_app, teach_videos)
     assert window.status_label.text() == told[2][1]  # and on screen, for braille and a helper
 
 
+def test_ctrl_t_during_a_scan_ends_the_scan_without_a_word(qtbot, start_app, teach_videos):
+    run = start_app(str(teach_videos.unknown))
+    window = _ready(qtbot, run)
+    assert hold_space(qtbot, window, until=lambda: window.session.wants_frames)
+    QTest.keyClick(window, Qt.Key.Key_T, CTRL)
+    assert not window.session.wants_frames and window.recognition.mode != "scan"
+    release_space(window)
+    qtbot.wait(300)
+    assert decisions(run) == [] and run.heard("teach.start")
+
+
+def test_space_without_a_picture_says_why(qtbot, start_app, tmp_path):
+    run = start_app(str(tmp_path / "missing.avi"))
+    window = run.window
+    assert window.sources.problem is not None
+    _choose(qtbot, run)
+    QTest.keyPress(window, Qt.Key.Key_Space)
+    QTest.keyRelease(window, Qt.Key.Key_Space)
+    qtbot.wait(200)
+    assert run.spy.last.key == window.sources.problem[0]
+    assert not window.teach.session.wants_frames and not run.heard("teach.keep_holding")
+
+
 def test_the_value_step_takes_only_numbers_one_to_seven(qtbot, start_app, teach_videos):
     run = start_app(str(teach_videos.unknown))
     window = _ready(qtbot, run)
