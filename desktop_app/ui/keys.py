@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from .settings import RATE_STEP, VOLUME_STEP
 
 _COMMAND_MODS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
-_ADMIN_QUIT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+_ATTENDANT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier  # Ctrl+Alt+Q quits, +T teaches
 
 
 class KeyRouter(QObject):
@@ -88,6 +88,8 @@ class KeyRouter(QObject):
         now = self._clock()
         if self.window.kiosk and pressed and not event.isAutoRepeat():
             self.window.announcer.stop()  # any key interrupts the kiosk's speech (ADA 707.5)
+        if pressed and self.window.teach.key(event):
+            return True  # the value step of teach mode: 1-7 choose, other keys say which work
         if key == Qt.Key.Key_Space and command and pressed:
             return False  # Ctrl/Alt/Meta+Space are screen-reader and desktop commands, never a scan
         if key == Qt.Key.Key_Space:
@@ -96,9 +98,12 @@ class KeyRouter(QObject):
             else:
                 self.window.release(now, event.isAutoRepeat())
             return True  # never reaches a focused button
-        if key == Qt.Key.Key_Q and command == _ADMIN_QUIT:
+        if key in (Qt.Key.Key_Q, Qt.Key.Key_T) and command == _ATTENDANT:
             if pressed and not event.isAutoRepeat():
-                self.window.quit_now()  # the documented admin combination; the only way out of a kiosk
+                if key == Qt.Key.Key_Q:
+                    self.window.quit_now()  # the documented admin combination; the only way out of a kiosk
+                else:
+                    self.window.teach.start(attendant=True)  # teaching a kiosk is the attendant's
             return True
         handler = self._handler(event)
         if handler is None and command:

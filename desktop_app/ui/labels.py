@@ -54,8 +54,8 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
         "ne": ("सहायता", "सहायता", "एप कसरी चलाउने भनेर सुनाउँछ।"),
     },
     "menu.file": {
-        "en": ("&File", "File menu", "Open a video, choose a camera, or quit."),
-        "ne": ("फाइल", "फाइल मेनु", "भिडियो खोल्नुहोस्, क्यामेरा छान्नुहोस् वा बन्द गर्नुहोस्।"),
+        "en": ("&File", "File menu", "Open a video, teach a note, choose a camera, or quit."),
+        "ne": ("फाइल", "फाइल मेनु", "भिडियो खोल्नुहोस्, नोट सिकाउनुहोस्, क्यामेरा छान्नुहोस् वा बन्द गर्नुहोस्।"),
     },
     "menu.camera": {
         "en": ("&Camera", "Camera menu", "Choose which camera to scan with."),
@@ -68,6 +68,14 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
     "action.open": {
         "en": ("&Open video…", "Open video file", "Scans a recorded video file instead of the camera."),
         "ne": ("भिडियो खोल्नुहोस्…", "भिडियो फाइल खोल्नुहोस्", "क्यामेराको सट्टा रेकर्ड गरिएको भिडियो स्क्यान गर्छ।"),
+    },
+    "action.teach": {
+        "en": ("&Teach a note…", "Teach a note",
+               "Teaches the app a note it does not name yet: choose the value, then show each side "
+               "and hold Space. Spoken step by step; Escape cancels. Shortcut: Control T."),
+        "ne": ("नोट सिकाउनुहोस्…", "नोट सिकाउनुहोस्",
+               "एपले अहिले नचिन्ने नोट सिकाउँछ: मान छान्नुहोस्, अनि हरेक पाटो देखाएर स्पेस "
+               "थिचिराख्नुहोस्। हरेक चरण बोलेर भनिन्छ; एस्केपले रद्द गर्छ। छोटो कुञ्जी: कन्ट्रोल T।"),
     },
     "action.quit": {
         "en": ("&Quit", "Quit", "Closes the app."),

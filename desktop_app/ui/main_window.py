@@ -46,13 +46,13 @@ from .readout import Readout
 from .settings import AppSettings
 from .source_owner import SourceOwner
 from .speech_controls import SpeechControls
+from .teach_flow import TeachFlow
 from .workers import RecognitionWorker
 
 log = logging.getLogger("desktop_app.ui")
 
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mkv *.mov *.webm *.m4v *.mpg *.mpeg);;All files (*)"
 RECOGNITION_RESTARTS = 3  # a recogniser thread that keeps dying is explained, not restarted for ever
-
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.sources = SourceOwner(announcer, self.controller, settings, kiosk=kiosk, clock=clock, parent=self)
         self.slot = self.sources.slot
         self._recognition_deaths = 0
+        self.teach = TeachFlow(self)  # teach mode: its keys, frames and check (teach_flow.py)
         self.recognition = self._new_recognition()
         self._allow_close = False
         self._shut_down = False
@@ -279,12 +280,15 @@ class MainWindow(QMainWindow):
     def press(self, t: float, autorepeat: bool) -> None:
         if not autorepeat:
             self.quit_guard.cancel()
+        if self.teach.press(t, autorepeat):
+            return
         # Scanning that cannot work says why (once per hold) instead of "not sure" after it.
         self.controller.problem = self._scan_problem()
         self._handle(self.controller.press(t, autorepeat))
 
     def release(self, t: float, autorepeat: bool) -> None:
-        self._handle(self.controller.release(t, autorepeat))
+        if not self.teach.release(t, autorepeat):
+            self._handle(self.controller.release(t, autorepeat))
 
     def _scan_problem(self):
         """Why a press cannot scan: no gallery first, then no picture."""
@@ -294,7 +298,7 @@ class MainWindow(QMainWindow):
 
     # --- quitting ---------------------------------------------------------------------
     def escape(self) -> None:
-        if self.quit_guard.escape():
+        if not self.teach.escape() and self.quit_guard.escape():
             self.quit_now()
 
     def quit_from_menu(self) -> None:
@@ -330,8 +334,9 @@ class MainWindow(QMainWindow):
 
     # --- the scan loop ----------------------------------------------------------------
     def _new_recognition(self) -> RecognitionWorker:
-        worker = RecognitionWorker(self.recognizer, self.slot)
+        worker = RecognitionWorker(self.recognizer, self.slot, examine=self.teach.examine)
         worker.evidence.connect(self._on_evidence)
+        worker.examined.connect(self.teach.on_examined)
         worker.failed.connect(self._on_recognition_failed)
         worker.died.connect(self._on_recognition_died)
         return worker
@@ -356,8 +361,8 @@ class MainWindow(QMainWindow):
         self._update_mode()
 
     def _update_mode(self) -> None:
-        # A kiosk with no picture to watch has nothing to ask the recogniser.
-        mode = self.controller.mode if self.source is not None or self.session.wants_frames else OFF
+        # A kiosk with no picture to watch has nothing to ask the recogniser; teaching has its own.
+        mode = self.teach.mode(self.controller.mode if self.source is not None or self.session.wants_frames else OFF)
         if self.recognition.mode != mode:
             self.recognition.set_mode(mode)
         self.scan_button.setDown(self.session.wants_frames)

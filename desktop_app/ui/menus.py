@@ -1,4 +1,4 @@
-"""The menu bar: File (open a video, pick a camera, quit) and Speech (volume, rate, tones,
+"""The menu bar: File (open a video, teach a note, pick a camera, quit) and Speech (volume, rate, tones,
 privacy). The keys themselves are handled by the key router; the menus show them and offer the
 same commands to mouse users."""
 from __future__ import annotations
@@ -20,6 +20,9 @@ class Menus:
         self.open_action = QAction(window, triggered=window.open_video)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.file_menu.addAction(self.open_action)
+        self.teach_action = QAction(window, triggered=window.teach.start)
+        self.teach_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.file_menu.addAction(self.teach_action)
         self.camera_menu = self.file_menu.addMenu("")
         group = QActionGroup(window)
         self.camera_actions: list[QAction] = []
@@ -63,7 +66,8 @@ class Menus:
             menu.setTitle(text)
             set_accessible(menu, name, description)
         for action, item in (
-            (self.open_action, "action.open"), (self.quit_action, "action.quit"),
+            (self.open_action, "action.open"), (self.teach_action, "action.teach"),
+            (self.quit_action, "action.quit"),
             (self.volume_up_action, "action.volume_up"), (self.volume_down_action, "action.volume_down"),
             (self.faster_action, "action.faster"), (self.slower_action, "action.slower"),
             (self.earcons_action, "action.earcons"), (self.privacy_action, "action.privacy"),

@@ -28,7 +28,8 @@ from desktop_app.timing import IDLE_POLL
 
 log = logging.getLogger("desktop_app.ui.workers")
 
-MODES = (OFF, SCAN, PRESENCE)
+TEACH = "teach"  # teach mode collects pictures of a note the gallery does not know yet
+MODES = (OFF, SCAN, PRESENCE, TEACH)
 
 
 class LatestFrame:
@@ -224,17 +225,21 @@ class RecognitionWorker(Worker):
     """Runs the recognizer on the newest frame it has not seen, whenever the UI asks for it.
 
     Mode ``scan`` verifies against the gallery (a hold is in progress); ``presence`` only asks
-    the model whether a note is in view (a kiosk waiting for a customer); ``off`` idles.
+    the model whether a note is in view (a kiosk waiting for a customer); ``teach`` hands the
+    frame to ``examine`` (``teach_flow.TeachFlow.examine``: the note's outline and a view of it)
+    instead of the recognizer and emits ``examined``; ``off`` idles.
     Frames that arrive while one is being evaluated are skipped, never queued.
     """
 
     evidence = Signal(object, str)  # FrameEvidence, mode it was computed in
+    examined = Signal(object, float, object)  # teaching.views.Examined, frame time, (width, height)
     failed = Signal(str)
 
-    def __init__(self, recognizer, slot: LatestFrame, parent=None):
+    def __init__(self, recognizer, slot: LatestFrame, parent=None, *, examine=None):
         super().__init__("recognition", parent)
         self.recognizer = recognizer
         self.slot = slot
+        self.examine = examine  # image -> Examined; teach mode needs it
         self._mode = OFF
         self._scan_since = 0.0  # monotonic time the current scan began
         self._mode_lock = threading.Lock()
@@ -249,7 +254,7 @@ class RecognitionWorker(Worker):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         with self._mode_lock:
-            if mode == SCAN and self._mode != SCAN:
+            if mode in (SCAN, TEACH) and self._mode != mode:
                 self._scan_since = time.monotonic()
             self._mode = mode
 
@@ -268,9 +273,12 @@ class RecognitionWorker(Worker):
                 mode, scan_since = self._mode, self._scan_since
             if mode == OFF:  # the hold may have ended while we waited
                 continue
-            if mode == SCAN and frame.t < scan_since:
+            if mode in (SCAN, TEACH) and frame.t < scan_since:
                 # Captured before Space went down: the scan session would ignore its evidence, so
                 # evaluating it would only delay the first frame that counts.
+                continue
+            if mode == TEACH:
+                self._teach(frame)
                 continue
             try:
                 evidence = self.recognizer.evaluate(frame.image, frame.t, verify=(mode == SCAN))
@@ -283,3 +291,16 @@ class RecognitionWorker(Worker):
                 continue
             self.evaluated += 1
             self.evidence.emit(evidence, mode)
+
+    def _teach(self, frame: Frame) -> None:
+        try:
+            examined = self.examine(frame.image)
+        except Exception:
+            # Logged, not said as "model corrupt": the session's own guidance ("show the whole
+            # note") follows from the frames that do get examined.
+            log.exception("examining a frame for teaching failed")
+            self._stop.wait(0.2)
+            return
+        height, width = frame.image.shape[:2]
+        self.evaluated += 1
+        self.examined.emit(examined, frame.t, (width, height))

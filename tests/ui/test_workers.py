@@ -10,7 +10,7 @@ import pytest
 
 from desktop_app.recognition.evidence import FrameEvidence, Quality, Verification
 from desktop_app.sources.frames import Frame, VideoSource
-from desktop_app.ui.workers import OFF, PRESENCE, SCAN, CaptureWorker, LatestFrame, RecognitionWorker, to_qimage
+from desktop_app.ui.workers import OFF, PRESENCE, SCAN, TEACH, CaptureWorker, LatestFrame, RecognitionWorker, to_qimage
 from tests.builders.video import write_video
 from tests.sources.fakes import FlakyCamera, RaisingCamera, StallingCamera
 
@@ -158,6 +158,40 @@ def test_recognition_follows_the_mode(qtbot):
     finally:
         worker.stop()
         worker.wait(2000)
+
+
+def test_teach_mode_examines_frames_instead_of_recognising_them(qtbot):
+    slot = LatestFrame()
+    recognizer = RecordingRecognizer()
+    seen, failing = [], threading.Event()
+
+    def examine(image):
+        seen.append(image.shape)
+        if failing.is_set():
+            raise ValueError("examine broke")
+        return "examined"
+
+    worker = RecognitionWorker(recognizer, slot, examine=examine)
+    got, failures = [], []
+    worker.examined.connect(lambda examined, t, size: got.append((examined, t, size)))
+    worker.failed.connect(failures.append)
+    worker.start()
+    try:
+        slot.put(Frame(np.zeros((6, 10, 3), np.uint8), time.monotonic(), 0))
+        worker.set_mode(TEACH)
+        qtbot.wait(150)
+        assert seen == []  # captured before Space went down: not a picture of this hold
+        frame = Frame(np.zeros((6, 10, 3), np.uint8), time.monotonic(), 1)
+        slot.put(frame)
+        qtbot.waitUntil(lambda: got == [("examined", frame.t, (10, 6))], timeout=5000)
+        failing.set()  # a frame that cannot be examined is skipped, not said as a broken model
+        slot.put(Frame(np.zeros((6, 10, 3), np.uint8), time.monotonic(), 2))
+        qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
+        qtbot.wait(100)
+    finally:
+        worker.stop()
+        worker.wait(2000)
+    assert recognizer.calls == [] and failures == [] and len(got) == 1
 
 
 def test_recognition_failure_is_reported_once(qtbot):

@@ -1,0 +1,245 @@
+"""Teach mode in the window: keys in, frames examined, the check off the UI thread, the swap.
+
+The steps and every word said belong to ``teaching.session.TeachSession``; this module only
+connects it to the window:
+
+- Ctrl+T (the File menu's "Teach a note…"), or the attendant's Ctrl+Alt+T in a kiosk, starts
+  it; keys 1-7 choose the value; Space press and release go to the session instead of the
+  scan (autorepeat handled as the scan key's is); Escape cancels without arming "quit".
+- While the session wants frames the recognition worker runs in its ``teach`` mode: each
+  frame goes through ``views.examine`` there, and comes back here by the ``examined`` signal.
+  The preview draws the outline found, for a sighted helper.
+- The check (``Teacher.learn``, seconds on a real gallery) and the Verifier of the merged
+  gallery are made on a daemon thread (``CheckWorker``); the window stays responsive and
+  swaps the new verifier into the recognizer when it is back, so the next hold names the note.
+"""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from desktop_app.recognition.verifier import Verifier
+from desktop_app.scanning.controller import OFF
+from desktop_app.teaching import views
+from desktop_app.teaching.session import CHECKING, SIDE, VALUE, TeachRequest, TeachSession
+from desktop_app.teaching.teacher import Outcome
+from desktop_app.timing import RELEASE_GRACE, TICK_INTERVAL
+
+from .workers import TEACH, Worker
+
+log = logging.getLogger("desktop_app.ui.teach")
+
+_COMMAND_MODS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+# Keys the value step leaves alone: modifiers on their own (the first half of Ctrl+T), the
+# screen readers' own keys (Insert, CapsLock), Tab to move the focus, and Space and Escape,
+# which have their own ways in (``press``, ``escape``).
+_PASSED = {int(k) for k in (
+    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta,
+    Qt.Key.Key_Super_L, Qt.Key.Key_Super_R, Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock,
+    Qt.Key.Key_Insert, Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Space, Qt.Key.Key_Escape)}
+
+
+class HeldKey:
+    """Space as teaching hears it (the same rule as ``scanning.session.ScanSession``):
+    autorepeat-flagged events are ignored, and an unflagged release counts only when no
+    press follows within RELEASE_GRACE (X11 delivers autorepeat as such pairs)."""
+
+    def __init__(self):
+        self.down = False
+        self._release_at: float | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.down or self._release_at is not None
+
+    def press(self, autorepeat: bool) -> bool:
+        """True for a real new press."""
+        if autorepeat:
+            return False
+        if self._release_at is not None:
+            self._release_at = None  # a release followed at once by a press: the hold goes on
+            return False
+        if self.down:
+            return False
+        self.down = True
+        return True
+
+    def release(self, t: float, autorepeat: bool) -> None:
+        if self.down and not autorepeat:
+            self._release_at = t
+
+    def tick(self, t: float) -> float | None:
+        """When a release is confirmed now, the time it happened."""
+        if self._release_at is None or t - self._release_at < RELEASE_GRACE:
+            return None
+        released, self._release_at, self.down = self._release_at, None, False
+        return released
+
+
+class CheckWorker(Worker):
+    """``Teacher.learn`` and, when the note was saved, the Verifier of the merged gallery."""
+
+    done = Signal(object, object)  # teacher.Outcome, Verifier or None
+
+    def __init__(self, teacher, request: TeachRequest, thresholds, parent=None):
+        super().__init__("teach check", parent)
+        self.teacher = teacher
+        self.request = request
+        self.thresholds = thresholds
+
+    def run(self) -> None:
+        outcome = self.teacher.learn(self.request.value, self.request.views, origin="window")
+        verifier = None
+        if outcome.ok and outcome.gallery is not None:
+            verifier = Verifier(outcome.gallery, self.thresholds)
+        self.done.emit(outcome, verifier)
+
+
+class TeachFlow(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.announcer = window.announcer
+        self.session = TeachSession(window.announcer)
+        self.space = HeldKey()
+        self.check: CheckWorker | None = None
+        self._side = self.session.side_label
+        self._keep_images = False
+        self._frame_size = (1, 1)
+        # Its own tick, so a release is confirmed even when no frame comes.
+        self._ticker = QTimer(self, interval=round(TICK_INTERVAL * 1000), timeout=self._tick)
+        self._ticker.start()
+
+    @property
+    def active(self) -> bool:
+        return self.session.active
+
+    # --- starting ------------------------------------------------------------------------
+    def start(self, *, attendant: bool = False) -> None:
+        """Ctrl+T; in a kiosk only the attendant's Ctrl+Alt+T (``attendant``) counts."""
+        w = self.window
+        if w.kiosk and not attendant:
+            return  # a customer cannot teach the kiosk
+        w.quit_guard.cancel()
+        taught = w.taught
+        if self.session.state == CHECKING:
+            self.announcer.say("teach.busy")
+        elif taught is not None and taught.store.locked:
+            self.announcer.error("teach.locked")
+        elif taught is None or taught.teacher is None:
+            self.announcer.error("teach.unavailable")
+        else:
+            w.controller.cancel()  # a scan held when teaching starts ends without a word
+            self.session.start()
+        self._refresh()
+
+    # --- keys ----------------------------------------------------------------------------
+    def key(self, event) -> bool:
+        """A key press in the value step: a digit chooses, any other key says which keys work.
+        True when the key was used here."""
+        if self.session.state != VALUE:
+            return False
+        key = int(event.key())
+        if event.modifiers() & _COMMAND_MODS or key in _PASSED:
+            return False
+        if not event.isAutoRepeat():
+            digit = key - int(Qt.Key.Key_0)
+            if 0 <= digit <= 9:
+                self.session.choose(digit)
+            else:
+                self.session.other_key()
+            self._refresh()
+        return True
+
+    def press(self, t: float, autorepeat: bool) -> bool:
+        """Space (or the scan button) down; True when teaching took it."""
+        if not (self.session.active or self.space.busy):
+            return False
+        if self.space.press(autorepeat) and self.session.active:
+            if self.session.state == CHECKING:
+                self.announcer.say("teach.busy")
+            elif self.session.state == SIDE and self.window.sources.problem is not None:
+                # No picture to learn from (no camera, the video ended): why, not "keep holding".
+                self.window.controller.say_problem(self.window.sources.problem)
+            else:
+                self._side = self.session.side_label
+                self._keep_images = self.window.taught.store.keep_images
+                self.session.press(t)
+            self._refresh()
+        return True
+
+    def release(self, t: float, autorepeat: bool) -> bool:
+        # A Space held when teaching ended is still teaching's until it is let go, so its
+        # autorepeat cannot start a scan.
+        if not (self.session.active or self.space.busy):
+            return False
+        self.space.release(t, autorepeat)
+        return True
+
+    def escape(self) -> bool:
+        """Escape while teaching: cancels (True), never a step towards quitting."""
+        if self.session.state == CHECKING:
+            self.announcer.say("teach.busy")  # the check cannot be stopped; its result follows
+            return True
+        if self.session.cancel():
+            self._refresh()
+            return True
+        return False
+
+    def _tick(self) -> None:
+        released = self.space.tick(self.window._clock())
+        if released is not None and self.session.active:
+            self.session.release(released)
+            self._refresh()
+
+    # --- frames --------------------------------------------------------------------------
+    def mode(self, scanning: str) -> str:
+        """The recognition worker's mode: ``teach`` while collecting, off for the rest of a
+        teach session (no scanning while teaching), else the scan's own."""
+        if self.session.wants_frames:
+            return TEACH
+        return OFF if self.session.active else scanning
+
+    def examine(self, image):
+        """Runs on the recognition thread: reads only what ``press`` set on the UI thread."""
+        return views.examine(image, self._side, keep_image=self._keep_images, thresholds=self.window.th)
+
+    def on_examined(self, examined, t: float, frame_size) -> None:
+        if self.window._shut_down or not self.session.wants_frames:
+            return
+        self._frame_size = frame_size
+        request = self.session.add(examined, t)
+        if request is not None:
+            self._run_check(request)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """The preview's outline and the worker's mode, after any step."""
+        quad = self.session.last_quad if self.session.wants_frames else None
+        self.window.preview.show_outline(quad, self._frame_size)
+        self.window._update_mode()
+
+    # --- the check -----------------------------------------------------------------------
+    def _run_check(self, request: TeachRequest) -> None:
+        # No Qt parent: the thread keeps it alive, even past a window closed during the check.
+        check = CheckWorker(self.window.taught.teacher, request, self.window.th)
+        check.done.connect(self._on_checked)
+        check.died.connect(self._on_check_died)
+        self.check = check
+        check.start()
+
+    def _on_checked(self, outcome: Outcome, verifier) -> None:
+        if self.window._shut_down:
+            return
+        if verifier is not None:
+            self.window.recognizer.verifier = verifier  # the next hold names the taught note
+        log.info("teach check: %s in %.1f s %s", outcome.key, outcome.seconds, outcome.detail)
+        self.session.finish(outcome)
+        self._refresh()
+
+    def _on_check_died(self, reason: str) -> None:
+        if self.window._shut_down:
+            return
+        self.session.finish(Outcome(False, "teach.failed", {"reason": reason}, reason))
+        self._refresh()
