@@ -56,8 +56,12 @@ def teach_videos(tmp_path_factory) -> TeachVideos:
     folder = tmp_path_factory.mktemp("teach-videos")
     rng = np.random.default_rng(3)
     # "50" has no reference in the gallery: only the artwork all synthetic notes share matches.
-    unknown = [_on_cloth(synthetic_note("50"), rng) for _ in range(12)]
-    known = [_on_cloth(synthetic_note("500"), rng) for _ in range(12)]
+    # Each video shows the note's front, then its back, half a second each (the second side
+    # taught must be the other side).
+    def turned(value):
+        return [_on_cloth(synthetic_note(value, side), rng) for side in ("front", "back") for _ in range(6)]
+
+    unknown, known = turned("50"), turned("500")
     return TeachVideos(write_video(folder / "unknown.avi", unknown, FPS),
                        write_video(folder / "known500.avi", known, FPS))
 
