@@ -39,8 +39,8 @@ CONSISTENT_RANSAC_PX = 8.0
 # ... spread over the note: inliers in this share of the grid cells that hold detail (at least
 # CELL_KEYPOINTS keypoints), so that shared artwork alone (a third of the note) is not enough.
 # Measured on the shared photos (known outlines, every pair of one side): 268 pairs of the same
-# physical note all had 20+ inliers over 62-100% (median 96%); of 956 pairs of different values,
-# those with 20+ inliers covered at most 38%.
+# physical note all had 20+ inliers over 62-100% (median 93%, the smaller of the two views'
+# shares); of 956 pairs of different values, those with 20+ inliers covered at most 29%.
 GRID = (8, 4)
 CELL_KEYPOINTS = 4
 MIN_COVERAGE = 0.5
@@ -69,7 +69,8 @@ def view_features(view: View) -> FrameFeatures:
 
 def alignment(a: View, b: View) -> tuple[int, float]:
     """RANSAC inliers of the homography from view ``a`` to view ``b`` (RootSIFT, ratio test),
-    and how much of ``a`` they cover: the share of ``a``'s detailed grid cells holding an inlier.
+    and how much of the note they cover: the share of detailed grid cells holding an inlier,
+    the smaller of the two views' shares.
     Two notes of different values share artwork (the Everest panel, the bank's name) and align
     there with many inliers, but only over that part; one note aligns all over."""
     if len(a.points) < 4 or len(b.points) < 4:
@@ -84,8 +85,11 @@ def alignment(a: View, b: View) -> tuple[int, float]:
     H, mask = cv2.findHomography(src, dst, cv2.USAC_MAGSAC, CONSISTENT_RANSAC_PX)
     if H is None or mask is None:
         return 0, 0.0
-    inl = src.reshape(-1, 2)[mask.ravel().astype(bool)]
-    return len(inl), coverage(a, inl)
+    keep = mask.ravel().astype(bool)
+    # Both ways: a view of part of the note (an outline found around one panel) covers itself
+    # but not the whole note it is compared with.
+    return int(keep.sum()), min(coverage(a, src.reshape(-1, 2)[keep]),
+                                coverage(b, dst.reshape(-1, 2)[keep]))
 
 
 def coverage(view: View, inliers: np.ndarray) -> float:
