@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
         self.announcer.repeat()
 
     def say_help(self) -> None:
-        self.announcer.say("help")
+        self.announcer.say("help.kiosk" if self.kiosk else "help")  # customers cannot teach
 
     def toggle_language(self) -> None:
         language = "en" if self.announcer.language == "ne" else "ne"

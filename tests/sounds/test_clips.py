@@ -16,7 +16,7 @@ MAX_CLIP_S = 2.5
 # Phrases whose words cannot be said in 2.5 s: the greeting, the spoken help, the terminal
 # mode's instructions (a list of keys, a question with two answers) and the start-up notices
 # about speech (what is missing and what to do).
-LONG_CLIPS = {"welcome": 6.0, "help": 21.0, "console.keys": 9.0, "console.ask_source": 8.0,
+LONG_CLIPS = {"welcome": 6.0, "help": 23.5, "help.kiosk": 21.0, "console.keys": 9.0, "console.ask_source": 8.0,
               "console.no_terminal": 6.0, "voice.missing.ne": 6.5, "voice.missing.en": 6.0,
               "sound.clip_missing": 6.0, "sound.clip_broken": 6.0}
 # Teach mode walks a person through steps with no screen: each says what to do and why.

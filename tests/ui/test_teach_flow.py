@@ -344,3 +344,14 @@ def test_autorepeat_flags_never_start_a_teach_hold(qtbot, start_app, teach_video
     QApplication.sendEvent(window, key_event(QEvent.Type.KeyPress, autorepeat=True))
     qtbot.wait(200)
     assert not window.teach.session.wants_frames and "start" not in run.spy.earcons
+
+
+@pytest.mark.parametrize("kiosk", [False, True])
+def test_spoken_help_names_ctrl_t_only_where_the_listener_may_teach(qtbot, start_app, teach_videos, kiosk):
+    run = start_app(str(teach_videos.unknown), kiosk=kiosk)
+    window = _ready(qtbot, run)
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    key = "help.kiosk" if kiosk else "help"
+    qtbot.waitUntil(lambda: bool(run.heard(key)), timeout=3000)
+    text = " ".join(_texts(run, key))
+    assert ("Control T teaches" in text) is not kiosk
