@@ -75,11 +75,11 @@ def merge(base: ReferenceGallery, extra: ReferenceGallery) -> ReferenceGallery:
         shared[keypoints] = True
 
     kp_denoms = np.array([r.denomination for r in g.references])[g.owners]
-    for d in np.unique(kp_denoms):
-        mine, other = kp_denoms == d, kp_denoms != d
-        # New keypoints against everything of other values; old ones against the new only.
-        mark_shared(g, np.nonzero(mine & new_kp)[0], np.nonzero(other)[0], mark)
-        mark_shared(g, np.nonzero(mine & ~new_kp)[0], np.nonzero(other & new_kp)[0], mark)
+    for d in np.unique(kp_denoms[new_kp]):
+        # The new keypoints against everything of other values. A shared region found this
+        # way is marked in both references, so matching the (many) old keypoints against the
+        # new ones as well would find the same regions again at many times the cost.
+        mark_shared(g, np.nonzero((kp_denoms == d) & new_kp)[0], np.nonzero(kp_denoms != d)[0], mark)
     info = dict(base.info, taught_references=len(extra.references),
                 shared_fraction_merged=round(float(shared.mean()), 3))
     return ReferenceGallery(g.references, g.points, g.descriptors, g.owners,

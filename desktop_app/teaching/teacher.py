@@ -38,6 +38,7 @@ class Outcome:
     detail: str = ""
     note: TaughtNote | None = None
     gallery: ReferenceGallery | None = None  # the merged gallery to use from now on
+    verifier: Verifier | None = None  # a Verifier of it, when the checks already built one
     seconds: float = 0.0
 
 
@@ -174,9 +175,10 @@ class Teacher:
         except (OSError, StoreError) as exc:
             key = exc.key if isinstance(exc, StoreError) else "teach.store_failed"
             return Outcome(False, key, {"path": str(self.store.root)}, str(exc))
-        self._merged, self._verifier = merged, None
+        self._merged, self._verifier = merged, merged_verifier
         self._save_cache(notes, merged)
-        return Outcome(True, "teach.saved", {"value": value}, note=note, gallery=merged)
+        return Outcome(True, "teach.saved", {"value": value}, note=note, gallery=merged,
+                       verifier=merged_verifier)
 
     def forget(self, note_id: str) -> Outcome:
         try:

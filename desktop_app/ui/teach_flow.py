@@ -90,8 +90,8 @@ class CheckWorker(Worker):
 
     def run(self) -> None:
         outcome = self.teacher.learn(self.request.value, self.request.views, origin="window")
-        verifier = None
-        if outcome.ok and outcome.gallery is not None:
+        verifier = outcome.verifier  # the checks' own Verifier of the merged gallery
+        if outcome.ok and verifier is None and outcome.gallery is not None:
             verifier = Verifier(outcome.gallery, self.thresholds)
         self.done.emit(outcome, verifier)
 
