@@ -20,8 +20,8 @@ def _sum(rows: list[dict], key: str) -> int:
 
 
 def per_k_table(notes: list[dict]) -> list[str]:
-    lines = ["| Views from | k shots | Trials | Saved | Refused (key: count) | Other shots tested | "
-             "Right | Wrong | Not sure | Right when saved |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| Views from | k shots | Trials | Saved | Refused (key: count) | Other shots tested "
+             "| Right | Wrong | Not sure | Right when saved |", "|---" * 10 + "|"]
     for variant in VARIANTS:
         for k in KS:
             rows = [t for n in notes for t in n["trials"] if t["k"] == k and t["variant"] == variant]
@@ -30,22 +30,24 @@ def per_k_table(notes: list[dict]) -> list[str]:
             saved = [t for t in rows if t["ok"]]
             tested = sum(len(t["tests"]) for t in rows)
             saved_tests = sum(len(t["tests"]) for t in saved)
+            refused = _keys([t for t in rows if not t["ok"]])
             lines.append(
-                f"| {variant} | {k} | {len(rows)} | {len(saved)} | {_keys([t for t in rows if not t['ok']])} | "
-                f"{tested} | {_sum(rows, 'right')} | {_sum(rows, 'wrong')} | {_sum(rows, 'not_sure')} | "
+                f"| {variant} | {k} | {len(rows)} | {len(saved)} | {refused} | {tested} | "
+                f"{_sum(rows, 'right')} | {_sum(rows, 'wrong')} | {_sum(rows, 'not_sure')} | "
                 f"{_sum(saved, 'right')}/{saved_tests} |")
     return lines
 
 
 def notes_table(notes: list[dict]) -> list[str]:
-    lines = ["| Note (first photo) | Value, side | Photos | Gallery without it: right / wrong / not sure "
-             "| Best guess (not accepted) | Views made: found / known |", "|---|---|---|---|---|---|"]
+    lines = ["| Note (first photo) | Value, side | Photos "
+             "| Gallery without it: right / wrong / not sure | Best guess (not accepted) "
+             "| Taught shots that gave a view, over its trials: found / known |", "|---" * 6 + "|"]
     for n in notes:
         b = n["before_tally"]
         guesses = Counter(r["best"] for r in n["before"] if r["named"] is None)
         guess = ", ".join(f"{g or 'nothing'} x{c}" for g, c in guesses.most_common()) or "-"
         views = {v: [t for t in n["trials"] if t["variant"] == v] for v in VARIANTS}
-        made = " / ".join(f"{sum(t['views'] for t in views[v])}/{sum(len(t['shots']) for t in views[v])}"
+        made = " / ".join(f"{_sum(views[v], 'views')}/{sum(len(t['shots']) for t in views[v])}"
                           for v in VARIANTS)
         lines.append(f"| `{n['group']}` | Rs {n['value']} {n['side']} | {n['photos']} | "
                      f"{b['right']} / {b['wrong']} / {b['not_sure']} | {guess} | {made} |")
@@ -88,7 +90,8 @@ def rerun_section(r: dict) -> list[str]:
              "", "| Photos (leave-one-physical-note-out) | Right | Wrong | Not sure |",
              "|---|---|---|---|",
              f"| without taught notes | {b['right']} | {b['wrong']} | {b['not_sure']} |",
-             f"| with every taught note (but the photo's own) | {a['right']} | {a['wrong']} | {a['not_sure']} |",
+             f"| with every taught note (but the photo's own) | {a['right']} | {a['wrong']} "
+             f"| {a['not_sure']} |",
              "", f"- **New wrong answers: {len(ch['new_wrong'])}** {ch['new_wrong'] or ''}",
              f"- Right before, not right after: {len(ch['right_lost'])} {ch['right_lost'] or ''}",
              f"- Right only with the taught notes: {len(ch['right_gained'])}", "",

@@ -3,6 +3,7 @@ bench/run.py, and prints and records its figures. No test here looks at how long
 import json
 
 import numpy as np
+import pytest
 
 from bench.teach import VIEWS_PER_NOTE, _Voice, augmented_view, taught_notes
 from tests.builders.notes import synthetic_note
@@ -46,3 +47,17 @@ def test_quick_run_prints_and_records_the_merge_and_teach_figures(tmp_path, caps
     assert teach["frames examined"] >= 2 * 3  # three views kept per side
     assert teach["Ctrl+T to saved (s)"] > teach["Ctrl+T to checking (video s)"]
     assert sections["8"]["status"] == "ok"
+
+
+def test_clip_notes_pass_over_notes_the_outline_finder_misses(monkeypatch):
+    import bench.teach as teach
+
+    missed = "synthetic 5 front"
+    monkeypatch.setattr(teach, "_outlined", lambda flat, value, side: f"synthetic {value} {side}"
+                        != missed)
+    front, back, said = teach.clip_notes(synthetic=True)
+    assert (front[1], front[2], back[1], back[2]) == ("10", "front", "10", "back")
+    assert "1 note(s)" in said and missed in said
+    monkeypatch.setattr(teach, "_outlined", lambda *a: False)
+    with pytest.raises(RuntimeError, match="no value's front and back"):
+        teach.clip_notes(synthetic=True)
