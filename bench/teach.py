@@ -98,13 +98,16 @@ def taught_notes(count: int, synthetic: bool, seed: int = 5) -> tuple[list, str]
     return notes, f"{count} taught notes x {VIEWS_PER_NOTE} views from {len(sources)} {kind}"
 
 
+# Peak RSS is the child's VmHWM: Linux carries ru_maxrss over exec from the parent (which
+# here holds the 50 notes), so getrusage in the child would report the parent's peak.
 _CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from desktop_app.recognition.gallery import ReferenceGallery
 from desktop_app.recognition.verifier import Verifier
 g = ReferenceGallery.load(sys.argv[1])
-t = time.perf_counter(); Verifier(g); build = time.perf_counter() - t
-print(json.dumps(dict(build_s=build, peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+t = time.perf_counter(); v = Verifier(g); build = time.perf_counter() - t
+hwm = [int(line.split()[1]) for line in open('/proc/self/status') if line.startswith('VmHWM')]
+print(json.dumps(dict(build_s=build, peak_rss_mb=hwm[0] / 1024 if hwm else float('nan'),
                       keypoints=len(g.points))))
 """
 
