@@ -64,9 +64,38 @@ def negative_counts(rows: list[dict]) -> dict:
     return out
 
 
+def teach_shots(note, photos) -> tuple[list, list]:
+    """The views a wrong value is taught from (known outlines, the largest k's seeded choice)
+    and the shots left to test on."""
+    from training.teach_eval import shot_choices
+
+    pick = shot_choices(len(note.photos), min(3, len(note.photos) - 1), note.group)[0]
+    views = [v for v, _ in (photos.view(note.photos[j], "known") for j in pick) if v]
+    return views, [p for j, p in enumerate(note.photos) if j not in pick]
+
+
+def views_named(fold, note, full, refs, groups, photos, cache) -> list[dict]:
+    """What the fold's leave-one-out gallery makes of the views ``known_as`` checked: its best
+    value, whether accepted, inliers and value evidence."""
+    from desktop_app.teaching.checks import view_features
+
+    name = f"views-named|{fold}"
+    rows = cache.get(name)
+    if rows is None:
+        verifier = Verifier(full.subset([r.file for r in refs if groups.get(r.file) != fold]),
+                            DEFAULT)
+        rows = []
+        for view in teach_shots(note, photos)[0]:
+            v = verifier.verify_features(view_features(view))
+            rows.append(dict(best=v.denomination, accepted=v.accepted, inliers=v.inliers,
+                             score=round(v.score, 1)))
+        cache.put(name, rows)
+    return rows
+
+
 def everything_taught(items, full, refs, notes, note_results, negatives, photos, cache,
                       workdir: Path) -> dict:
-    from training.teach_eval import WRONG_KNOWN, named, shot_choices, tally, teach, wrong_values
+    from training.teach_eval import WRONG_KNOWN, named, tally, teach, wrong_values
 
     groups = physical_groups(items)
     chosen = chosen_notes(note_results, cache)
@@ -91,9 +120,7 @@ def everything_taught(items, full, refs, notes, note_results, negatives, photos,
             wrong = []
             if fold in teachable:
                 note = teachable[fold]
-                pick = shot_choices(len(note.photos), min(3, len(note.photos) - 1), note.group)[0]
-                views = [v for v, _ in (photos.view(note.photos[j], "known") for j in pick) if v]
-                tests = [p for j, p in enumerate(note.photos) if j not in pick]
+                views, tests = teach_shots(note, photos)
                 for value in wrong_values(note.value, note.group, WRONG_KNOWN):
                     row, _ = teach(base, plain, negatives, value, views, tests, photos, workdir)
                     wrong.append(dict(row, value=value, truth=note.value, group=fold,
@@ -103,6 +130,10 @@ def everything_taught(items, full, refs, notes, note_results, negatives, photos,
         before += cached["before"]
         after += cached["after"]
         wrong_known += cached["wrong"]
+        if any(w["ok"] for w in cached["wrong"]):  # a wrong value let through: say why
+            for w in cached["wrong"]:
+                w["views_named"] = views_named(fold, teachable[fold], full, refs, groups,
+                                               photos, cache)
         ch = compare(cached["before"], cached["after"])
         print(f"  fold {i + 1}/{len(folds)} {fold}: {len(mine)} photos, new wrong "
               f"{len(ch['new_wrong'])}, right lost {len(ch['right_lost'])} "

@@ -134,11 +134,16 @@ def test_report_says_new_wrong_answers_and_refusals():
                  after=dict(right=0, wrong=1, not_sure=1),
                  changes=dict(new_wrong=["photos/50/a.jpg"], right_lost=[], right_gained=[]),
                  negatives_before=neg, negatives_after=neg,
-                 wrong_known=[dict(ok=False, key="teach.refused.other_value", value="5")])
+                 wrong_known=[dict(ok=False, key="teach.refused.other_value", value="5"),
+                              dict(ok=True, key="teach.saved", value="20", truth="100",
+                                   group="g", right=1, wrong=2, not_sure=0,
+                                   views_named=[dict(best="100", accepted=False, inliers=60,
+                                                     score=2.0)])])
     text = markdown(dict(seed=1, choices=1, negatives_tuning=2, seconds=1.0, notes=[note],
                          rerun=rerun))
     assert "**New wrong answers: 1**" in text and "teach.refused.no_views 1" in text
-    assert "**1/1 refused** (teach.refused.other_value 1)" in text
+    assert "**1/2 refused** (teach.refused.other_value 1)" in text
+    assert "| Rs 20 | Rs 100 | `g` | 1 / 2 / 0 | 100 not accepted 60 2.0 |" in text
     assert "| 1/3 ['x'] |" in text and "10 x2" in text
 
 
