@@ -4,6 +4,7 @@
     python bench/run.py --quick    # fewer iterations, for a smoke test
     python bench/run.py --only 2,3 # some sections (results.json then holds only these)
     python bench/run.py --only 1 --merge   # re-measure section 1; the other sections stay as recorded
+    python bench/run.py --only 7,8 --merge # teach mode: start-up merge with 50 taught notes, teach time
 
 Each section degrades to "skipped: why" when a piece it needs is missing, so the run always
 completes. Every ratio a section prints is of figures it measured side by side in that one run;
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import REPO, Section, machine_info, render  # noqa: E402
 
-SECTIONS = ("1", "2", "3", "4", "5", "6")
+SECTIONS = ("1", "2", "3", "4", "5", "6", "7", "8")
 
 
 def _guard(key: str, title: str, fn, *args) -> list[Section]:
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.pipeline import Missing, load_pipeline
     from bench.scenes import clear_note, note_scene
     from bench.sound import run_sound
+    from bench.teach import run_teach
     from bench.verification import run_preprocessing, run_verification
 
     started = time.monotonic()
@@ -94,9 +96,11 @@ def main(argv: list[str] | None = None) -> int:
          lambda: run_live_app(args.quick, note, pipeline.gallery_path if pipeline else None)),
         ("6", "Preprocessing and profile",
          lambda: run_preprocessing(args.quick, pipeline, note) if pipeline else skipped("6", "Preprocessing")),
+        ("7", "Teach: start-up merge / 8. Ctrl+T to saved (headless)",
+         lambda: run_teach(args.quick, args.synthetic)),
     ]
     for key, title, fn in plan:
-        if key not in wanted and not (key == "4" and "5" in wanted):
+        if key not in wanted and not (key == "4" and "5" in wanted or key == "7" and "8" in wanted):
             continue
         print(f"-- running section {key}: {title} ...", flush=True)
         t = time.monotonic()

@@ -58,20 +58,29 @@ def real_note() -> NoteImage | None:
         if item is None or not item.corners:
             continue
         image = cv2.imread(str(NPR / name), cv2.IMREAD_COLOR)
-        corners = np.asarray(item.corners, np.float32)
-        if image is None or corners.shape != (4, 2):
+        corners = item.corners
+        flat = flatten(image, corners) if image is not None else None
+        if flat is None:
             continue
-        h, w = image.shape[:2]
-        if corners[:, 0].max() > w + 2 or corners[:, 1].max() > h + 2:
-            continue  # marked on a differently oriented image
-        top = (np.linalg.norm(corners[1] - corners[0]) + np.linalg.norm(corners[2] - corners[3])) / 2
-        side = (np.linalg.norm(corners[3] - corners[0]) + np.linalg.norm(corners[2] - corners[1])) / 2
-        out_w, out_h = int(round(top)), int(round(side))
-        dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
-        flat = cv2.warpPerspective(image, cv2.getPerspectiveTransform(corners, dst), (out_w, out_h),
-                                   flags=cv2.INTER_AREA)
         return NoteImage(flat, item.denomination, f"real photo {name} (shared data, read at run time)", name)
     return None
+
+
+def flatten(image: np.ndarray, corners) -> np.ndarray | None:
+    """The note inside four marked corners as a flat rectangle (BGR), or None when the corners
+    do not fit the image (marked on a differently oriented copy)."""
+    corners = np.asarray(corners, np.float32)
+    if corners.shape != (4, 2):
+        return None
+    h, w = image.shape[:2]
+    if corners[:, 0].max() > w + 2 or corners[:, 1].max() > h + 2:
+        return None
+    top = (np.linalg.norm(corners[1] - corners[0]) + np.linalg.norm(corners[2] - corners[3])) / 2
+    side = (np.linalg.norm(corners[3] - corners[0]) + np.linalg.norm(corners[2] - corners[1])) / 2
+    out_w, out_h = int(round(top)), int(round(side))
+    dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
+    return cv2.warpPerspective(image, cv2.getPerspectiveTransform(corners, dst), (out_w, out_h),
+                               flags=cv2.INTER_AREA)
 
 
 def synthetic_note(denomination: str = "500") -> NoteImage | None:
