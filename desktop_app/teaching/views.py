@@ -18,7 +18,7 @@ from desktop_app.teaching.store import View
 
 # Keypoints per taught view (before the coarser copies). Fewer than a shipped reference's
 # 1200: a note is taught from several views, and every taught keypoint costs matching time
-# and memory for as long as the note is kept (bench/teach_merge.py measures it).
+# and memory for as long as the note is kept (bench/teach.py, section 7, measures it).
 VIEW_KEYPOINTS = 700
 MIN_VIEW_KEYPOINTS = 120  # a plain or washed-out view: too little to recognise it by
 VIEW_MARGIN = 0.01  # the note's corners this far (share of the long side) inside the frame
