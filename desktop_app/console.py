@@ -245,6 +245,17 @@ def open_console_source(spec: str | None, announcer: Announcer, *, stdin: TextIO
         return source
 
 
+def _finish_taught(taught, recognizer, announcer) -> None:
+    """A merge of taught notes the start could not take from its cache: made now (the terminal
+    has no event loop to make it behind), after "being prepared" was said."""
+    merged = taught.finish()
+    if merged is not None and recognizer.verifier is not None:
+        from desktop_app.recognition.verifier import Verifier
+
+        recognizer.verifier = Verifier(merged, recognizer.th)
+        announcer.say_after("teach.ready")
+
+
 def run_console(
     *,
     source: str | None,
@@ -288,12 +299,13 @@ def run_console(
 
         from desktop_app.teaching.loading import open_taught
 
-        recognizer, problems = load_recognizer(model, gallery, phrases=catalogue,
-                                               extend=open_taught(data_dir))
+        taught = open_taught(data_dir)
+        recognizer, problems = load_recognizer(model, gallery, phrases=catalogue, extend=taught)
         for problem in speech_problems:  # every file named in the log, each kind said once
             log.warning("start-up problem %s: %s", problem.key, problem.message)
         for problem in problems + to_tell(speech_problems):
             announcer.error(problem.key, **problem.params)
+        _finish_taught(taught, recognizer, announcer)
         src = open_console_source(source, announcer, stdin=stdin, out=out)
         if src is None:
             return 2

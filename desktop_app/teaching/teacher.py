@@ -98,7 +98,7 @@ class Teacher:
         if extra is None:
             merged = self.shipped
         else:
-            merged = self._cached(notes)
+            merged = self.cached(notes)
             if merged is None:
                 merged = merge(self.shipped, extra)
                 self._save_cache(notes, merged)
@@ -110,12 +110,15 @@ class Teacher:
             return None
         return self.store.root / "cache" / f"merged-{fingerprint(Path(self.shipped_path), notes)}.npz"
 
-    def _cached(self, notes) -> ReferenceGallery | None:
+    def cached(self, notes) -> ReferenceGallery | None:
+        """The merge of these notes made before (at an earlier start or teach), if any."""
         path = self._cache_path(notes)
         if path is None or not path.is_file():
             return None
         try:
-            return ReferenceGallery.load(path)
+            merged = ReferenceGallery.load(path)
+            self._merged, self._verifier = merged, None
+            return merged
         except GalleryError:
             log.warning("merge cache %s unreadable; merging again", path)
             return None

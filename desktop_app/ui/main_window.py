@@ -15,16 +15,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QApplication,
-    QFileDialog,
-    QGridLayout,
-    QMainWindow,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QFileDialog, QGridLayout, QMainWindow,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 from desktop_app.scanning.controller import OFF, Outcome, ScanController
@@ -230,6 +222,7 @@ class MainWindow(QMainWindow):
                 self.announcer.error(problem.key, **problem.params)
             spec = source_spec if source_spec is not None else str(self.settings.camera)
             self.open_spec(spec, remember_camera=source_spec is not None)
+        self.teach.prepare()  # taught notes whose merge was not cached: merged off this thread
 
     def open_spec(self, spec: str, *, remember_camera: bool = True) -> bool:
         return self.sources.open_spec(spec, remember_camera=remember_camera)

@@ -96,6 +96,23 @@ class CheckWorker(Worker):
         self.done.emit(outcome, verifier)
 
 
+class PrepareWorker(Worker):
+    """The merge of taught notes that the start left for later (``TaughtNotes.finish``), and
+    the Verifier of it."""
+
+    done = Signal(object)  # Verifier
+
+    def __init__(self, taught, thresholds):
+        super().__init__("taught notes")
+        self.taught = taught
+        self.thresholds = thresholds
+
+    def run(self) -> None:
+        merged = self.taught.finish()
+        if merged is not None:
+            self.done.emit(Verifier(merged, self.thresholds))
+
+
 class TeachFlow(QObject):
     def __init__(self, window):
         super().__init__(window)
@@ -114,6 +131,22 @@ class TeachFlow(QObject):
     @property
     def active(self) -> bool:
         return self.session.active
+
+    def prepare(self) -> None:
+        """After the start: merges taught notes whose merge was not cached, off the UI thread."""
+        taught = self.window.taught
+        if taught is None or taught.pending is None:
+            return
+        worker = PrepareWorker(taught, self.window.th)
+        worker.done.connect(self._on_prepared)
+        self.prepared_by = worker
+        worker.start()
+
+    def _on_prepared(self, verifier) -> None:
+        if self.window._shut_down:
+            return
+        self.window.recognizer.verifier = verifier
+        self.announcer.say_after("teach.ready")
 
     # --- starting ------------------------------------------------------------------------
     def start(self, *, attendant: bool = False) -> None:

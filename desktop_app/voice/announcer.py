@@ -160,6 +160,13 @@ class Announcer:
         if self.speech is not None:
             self._safely(self.speech.stop)
 
+    def say_after(self, key: str, **params) -> Message:
+        """A notice that must not cut off what is being said (news from a background job,
+        such as taught notes ready): it waits its turn."""
+        with self.in_turn():
+            self._said_in_turn = max(1, self._said_in_turn)
+            return self.say(key, **params)
+
     @contextmanager
     def in_turn(self):
         """Messages said inside are heard one after another instead of each cutting off the one

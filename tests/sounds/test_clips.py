@@ -25,7 +25,7 @@ LONG_CLIPS.update({"teach.bad_key": 4.5, "teach.busy": 3.5, "teach.cancelled": 4
                    "teach.refused.different": 7.0, "teach.refused.foreign": 5.5, "teach.refused.no_views": 4.0,
                    "teach.refused.not_distinct": 4.5, "teach.same_note": 4.5, "teach.start": 14.5,
                    "teach.unavailable": 4.5,
-                   "teach.turn_over": 4.5})
+                   "teach.turn_over": 4.5, "teach.preparing": 5.5})
 MIN_RMS_DBFS = -35.0  # far above silence, far below the -20 dBFS target
 MAX_EDGE_SILENCE_S = 0.05
 

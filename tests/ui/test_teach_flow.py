@@ -355,3 +355,31 @@ def test_spoken_help_names_ctrl_t_only_where_the_listener_may_teach(qtbot, start
     qtbot.waitUntil(lambda: bool(run.heard(key)), timeout=3000)
     text = " ".join(_texts(run, key))
     assert ("Control T teaches" in text) is not kiosk
+
+
+def test_taught_notes_without_a_cached_merge_are_merged_after_the_start(qtbot, start_app, teach_videos, ui_assets):
+    """The start does not wait for a merge it must make again: the shipped gallery first, said
+    so, then the taught note merged off the UI thread and named without a restart."""
+    import cv2
+
+    from desktop_app.recognition.gallery import ReferenceGallery
+    from desktop_app.teaching.checks import Negatives
+    from desktop_app.teaching.views import examine
+
+    cap = cv2.VideoCapture(str(teach_videos.unknown))
+    frames = [cap.read()[1] for _ in range(12)]
+    views = [v for v in (examine(f, s).view for f, s in ((frames[0], "first"), (frames[2], "first"),
+                                                         (frames[6], "second"), (frames[8], "second")))]
+    store = UserStore(user_data_dir())
+    teacher = Teacher(store, ReferenceGallery.load(ui_assets.gallery), negatives=Negatives([], []))
+    assert teacher.learn("50", views).ok  # no shipped path given: nothing cached
+    assert not (store.root / "cache").exists()
+
+    run = start_app(str(teach_videos.unknown))
+    window = _ready(qtbot, run)
+    assert run.heard("teach.preparing")
+    qtbot.waitUntil(lambda: bool(run.heard("teach.ready")), timeout=CHECK_TIMEOUT)
+    assert run.spy.keys.index("teach.preparing") < run.spy.keys.index("teach.ready")
+    assert list((store.root / "cache").glob("merged-*.npz"))  # the next start takes it from disk
+    assert hold_space(qtbot, window, until=lambda: run.heard("note.50"))
+    release_space(window)

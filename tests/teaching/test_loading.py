@@ -1,0 +1,41 @@
+"""Taught notes at start: from the merge cache when it is there, else left for ``finish``."""
+from desktop_app.recognition.recognizer import load_recognizer
+from desktop_app.teaching.loading import open_taught
+from desktop_app.teaching.teacher import Teacher
+from desktop_app.teaching.views import examine
+from desktop_app.voice.phrases import PhraseCatalogue
+from tests.teaching.conftest import frame_of
+
+
+def test_a_start_without_a_cached_merge_leaves_it_for_later(tmp_path, gallery, negatives):
+    shipped = tmp_path / "gallery.npz"
+    gallery.save(shipped)
+    data = tmp_path / "data"
+    taught = open_taught(data)
+    assert Teacher(taught.store, gallery, negatives=negatives).learn(
+        "50", [examine(frame_of("50", p), "front").view for p in (0, 1)]).ok
+    recognizer, problems = load_recognizer(tmp_path / "none.onnx", shipped, extend=taught,
+                                           phrases=PhraseCatalogue.load())
+    assert "teach.preparing" in [p.key for p in problems] and taught.pending is not None
+    assert len(recognizer.verifier.gallery.references) == len(gallery.references)  # shipped only
+    merged = taught.finish()
+    assert len(merged.references) == len(gallery.references) + 2 and taught.pending is None
+    assert taught.finish() is None
+
+    again = open_taught(data)
+    recognizer, problems = load_recognizer(tmp_path / "none.onnx", shipped, extend=again,
+                                           phrases=PhraseCatalogue.load())
+    assert "teach.preparing" not in [p.key for p in problems] and again.pending is None
+    assert len(recognizer.verifier.gallery.references) == len(gallery.references) + 2
+    assert again.count == 1
+
+
+def test_no_taught_notes_leaves_the_gallery_as_shipped(tmp_path, gallery):
+    shipped = tmp_path / "gallery.npz"
+    gallery.save(shipped)
+    taught = open_taught(tmp_path / "empty")
+    recognizer, problems = load_recognizer(tmp_path / "none.onnx", shipped, extend=taught,
+                                           phrases=PhraseCatalogue.load())
+    assert [p.key for p in problems] == ["model.missing"]
+    assert len(recognizer.verifier.gallery.references) == len(gallery.references)
+    assert taught.pending is None and taught.teacher is not None
