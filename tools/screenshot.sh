@@ -20,15 +20,9 @@ if [[ "${1:-}" == "--inner" ]]; then
     shift
     SOURCE=$1 OUT=$2 EXPECT=$3
     shift 3
-    /usr/libexec/at-spi-bus-launcher --launch-immediately &
-    BUS=$!
-    sleep 1
+    start_bus
     APP_ARGS=$(printf ' %q' --source "$SOURCE" "$@")
-    EXPECT_ARGS=()
-    if [[ -n "$EXPECT" ]]; then
-        IFS='|' read -r -a TEXTS <<<"$EXPECT"
-        for text in "${TEXTS[@]}"; do EXPECT_ARGS+=(--expect "$text"); done
-    fi
+    expect_args "$EXPECT"
     set +e
     /usr/bin/python3 tools/atspi_probe.py --app "Nepali Cash Reader" --wait 30 --listen "${NCR_LISTEN:-14}" \
         --launch "QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1 NCR_NO_SETTINGS=1 .venv/bin/python -m desktop_app $APP_ARGS \

@@ -1,5 +1,6 @@
-# Sourced by the tools/*.sh proofs: ends the app the probe started (pid in $OUT/app.pid) and the
-# AT-SPI bus ($BUS), then exits with the probe's status ($STATUS).
+# Sourced by the tools/*.sh proofs: starts the AT-SPI bus and lists the expected texts for the
+# probe; ends the app the probe started (pid in $OUT/app.pid) and the AT-SPI bus ($BUS), then
+# exits with the probe's status ($STATUS).
 stop_session() {
     if [[ -s "$OUT/app.pid" ]]; then
         APP=$(cat "$OUT/app.pid")
@@ -8,4 +9,20 @@ stop_session() {
     fi
     kill "$BUS" 2>/dev/null || true
     exit "$STATUS"
+}
+
+# Starts the AT-SPI bus for the probe (its pid in $BUS).
+start_bus() {
+    /usr/libexec/at-spi-bus-launcher --launch-immediately &
+    BUS=$!
+    sleep 1
+}
+
+# EXPECT_ARGS: --expect TEXT for each |-separated text in $1.
+expect_args() {
+    EXPECT_ARGS=()
+    if [[ -n "$1" ]]; then
+        IFS='|' read -r -a TEXTS <<<"$1"
+        for text in "${TEXTS[@]}"; do EXPECT_ARGS+=(--expect "$text"); done
+    fi
 }

@@ -2,7 +2,8 @@
 # Teach mode as a user does it, under Xvfb with an AT-SPI bus and real key events (xdotool):
 # hold Space (the app does not know the note yet), Ctrl+T, the value's number key, hold Space on
 # one side, again on the other, wait for the check, then hold Space once more (the next hold).
-# Every announcement is read over AT-SPI, as Orca would; the sound goes to OUT/out.wav.
+# Every announcement is read over AT-SPI, as Orca would; all the sound goes to OUT/sound.raw
+# (16-bit mono 22050 Hz: sox -t raw -r 22050 -e signed -b 16 -c 1 sound.raw -n stats).
 #
 #   tools/teach_proof.sh VIDEO OUT_DIGIT_KEY OUT_DIR [EXPECTED[|MORE...]] [-- app options]
 #
@@ -20,15 +21,9 @@ if [[ "${1:-}" == "--inner" ]]; then
     shift
     SOURCE=$1 DIGIT=$2 OUT=$3 EXPECT=$4
     shift 4
-    /usr/libexec/at-spi-bus-launcher --launch-immediately &
-    BUS=$!
-    sleep 1
+    start_bus
     APP_ARGS=$(printf ' %q' --source "$SOURCE" "$@")
-    EXPECT_ARGS=()
-    if [[ -n "$EXPECT" ]]; then
-        IFS='|' read -r -a TEXTS <<<"$EXPECT"
-        for text in "${TEXTS[@]}"; do EXPECT_ARGS+=(--expect "$text"); done
-    fi
+    expect_args "$EXPECT"
     HOLD=${NCR_HOLD:-5}
     WAIT=${NCR_CHECK_WAIT:-40}
     hold="xdotool keydown space; sleep $HOLD; xdotool keyup space"
@@ -57,9 +52,10 @@ EXPECT=${4:-}
 shift $(( $# < 4 ? $# : 4 ))
 [[ "${1:-}" == "--" ]] && shift
 mkdir -p "$OUT/home"
-rm -f "$OUT"/*.png "$OUT/app.pid" "$OUT/out.wav"
+rm -f "$OUT"/*.png "$OUT/app.pid" "$OUT/sound.raw"
 # The app's sound goes to a file, never a speaker: an ALSA file device in a private HOME.
-printf 'pcm.!default { type file slave.pcm "null" file "%s/out.wav" format "wav" }\n' "$OUT" >"$OUT/home/.asoundrc"
+printf 'pcm.!default { type file; slave.pcm "null"; file "|cat >>%s/sound.raw"; format "raw" }\n' "$OUT" \
+    >"$OUT/home/.asoundrc"
 cd "$(dirname "$0")/.."
 HOME="$OUT/home" exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
     bash tools/teach_proof.sh --inner "$SOURCE" "$DIGIT" "$OUT" "$EXPECT" "$@"

@@ -7,7 +7,8 @@ able to make the app say a wrong value:
    two different notes taught as one would make a reference that half-matches both.
 2. ``known_as``: a note the app already names as another value is refused, with that value
    said ("This looks like a 500 rupee note; not saved"): teaching it would make that value
-   ambiguous, or teach a mistake.
+   ambiguous, or teach a mistake. So is a note it places on a reference of another value that
+   it aligns with all over (the same design, too worn or dim for the app to name it yet).
 3. ``matches_negatives``: a taught value that foreign notes or scenes would match is refused
    (``models/negatives.npz``: features of foreign notes and scenes, never their pixels).
 4. After merging (``sharing.merge``), the shared artwork recomputed with the new note:
@@ -135,17 +136,34 @@ def inconsistent(views: Sequence[View]) -> Refusal | None:
 
 
 def known_as(views: Sequence[View], value: str, verifier: Verifier | None) -> Refusal | None:
-    """Refused when the gallery in use names any view as a different value."""
+    """Refused when the gallery in use names any view as a different value, or places it on a
+    reference of a different value that the view aligns with all over (the same design: a
+    worn note the app cannot quite name yet is still that design, whatever value is given)."""
     if verifier is None:
         return None
     for i, v in enumerate(views):
         result = verifier.verify_features(view_features(v))
-        if result.accepted and result.denomination != value:
-            return Refusal("teach.refused.other_value", {"value": str(result.denomination)},
-                           f"view {i + 1} ({v.side}) is named Rs {result.denomination} by "
-                           f"{result.reference} ({result.inliers} inliers, value evidence "
-                           f"{result.score:.0f})")
+        if result.denomination is None or result.denomination == value:
+            continue
+        where = (f"view {i + 1} ({v.side}) is named Rs {result.denomination} by {result.reference} "
+                 f"({result.inliers} inliers, value evidence {result.score:.0f})")
+        if result.accepted:
+            return Refusal("teach.refused.other_value", {"value": str(result.denomination)}, where)
+        if result.inliers >= CONSISTENT_INLIERS:
+            ok, how = same_note(v, reference_view(verifier.gallery, result.reference))
+            if ok:
+                return Refusal("teach.refused.other_value", {"value": str(result.denomination)},
+                               f"{where.replace('is named', 'is placed on')}, aligned by {how}")
     return None
+
+
+def reference_view(gallery, ref_id: str) -> View:
+    """A gallery reference as a view, to align a taught view with."""
+    r = next(i for i, ref in enumerate(gallery.references) if ref.id == ref_id)
+    own = gallery.owners == r
+    ref = gallery.references[r]
+    return View(ref.side, ref.size, gallery.points[own], gallery.descriptors[own],
+                np.ones(int(own.sum()), bool))
 
 
 class Negatives:

@@ -86,3 +86,26 @@ def test_negatives_survive_a_round_trip(tmp_path, negatives):
     for a, b in zip(back.frames, negatives.frames):
         assert a.shape == b.shape
         np.testing.assert_array_equal(a.descriptors, b.descriptors)
+
+
+class _Placed:
+    """A verifier that places every view on one reference without naming it (a worn note)."""
+
+    def __init__(self, gallery, ref_id, denomination):
+        from desktop_app.recognition.evidence import Verification
+
+        self.gallery = gallery
+        self.result = Verification(denomination=denomination, reference=ref_id, inliers=90,
+                                   score=3.0, accepted=False)
+
+    def verify_features(self, _features):
+        return self.result
+
+
+def test_a_note_placed_all_over_on_another_values_design_is_refused_even_unnamed(gallery):
+    placed = _Placed(gallery, "synthetic/500/front", "500")
+    refusal = checks.known_as(views_of("500"), "100", placed)
+    assert refusal is not None and refusal.params == {"value": "500"}
+    assert "aligned by" in refusal.detail
+    # A new value placed on the Rs 500 only by the artwork all values share is not refused.
+    assert checks.known_as(views_of("50"), "50", placed) is None
