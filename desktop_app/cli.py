@@ -199,9 +199,20 @@ def _recognizer(args):
     # The verifier's FLANN trees are randomised from OpenCV's global RNG: a fixed seed makes
     # the same input give the same report whatever ran before in this process.
     cv2.setRNGSeed(0)
-    recognizer, problems = load_recognizer(args.model, args.gallery)
+    # Reports are of the shipped gallery unless --data-dir names taught notes to include.
+    taught = None
+    if args.data_dir:
+        from desktop_app.teaching.loading import open_taught
+
+        taught = open_taught(args.data_dir)
+    recognizer, problems = load_recognizer(args.model, args.gallery, extend=taught)
     for problem in problems:
         print(f"warning: {problem.message}", file=sys.stderr)
+    merged = taught.finish() if taught is not None else None
+    if merged is not None and recognizer.verifier is not None:
+        from desktop_app.recognition.verifier import Verifier
+
+        recognizer.verifier = Verifier(merged, recognizer.th)
     if not recognizer.ready:
         raise CliError(f"cannot name notes without the reference gallery: {args.gallery}")
     return recognizer

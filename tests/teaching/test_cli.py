@@ -89,3 +89,15 @@ def test_a_missing_gallery_is_named(capsys, tmp_path, files):
     code, _, err = run(capsys, photos[0], "--value", "50", "--gallery", tmp_path / "none.npz",
                        "--data-dir", tmp_path / "d")
     assert code == 2 and "Reference notes missing" in err and "none.npz" in err
+
+
+def test_classify_includes_taught_notes_only_when_asked(capsys, tmp_path, files):
+    gallery, photos, _ = files
+    d = tmp_path / "d"
+    assert run(capsys, *photos[:2], "--value", "50", "--gallery", gallery, "--data-dir", d)[0] == 0
+    plain = main(["classify", str(photos[2]), "--gallery", str(gallery), "--jsonl", "-q"])
+    out = capsys.readouterr().out
+    assert plain == 0 and '"decision": "unsure"' in out
+    taught = main(["classify", str(photos[2]), "--gallery", str(gallery), "--jsonl", "-q", "--data-dir", str(d)])
+    out = capsys.readouterr().out
+    assert taught == 0 and '"decision": "50"' in out
