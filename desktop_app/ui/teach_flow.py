@@ -121,6 +121,7 @@ class TeachFlow(QObject):
         self.session = TeachSession(window.announcer)
         self.space = HeldKey()
         self.check: CheckWorker | None = None
+        self.prepared_by: PrepareWorker | None = None  # the start's merge of taught notes
         self._side = self.session.side_label
         self._keep_images = False
         self._frame_size = (1, 1)
@@ -156,8 +157,12 @@ class TeachFlow(QObject):
             return  # a customer cannot teach the kiosk
         w.quit_guard.cancel()
         taught = w.taught
+        preparing = self.prepared_by is not None and self.prepared_by.isRunning()
         if self.session.state == CHECKING:
             self.announcer.say("teach.busy")
+        elif preparing:
+            # Its merge would be swapped in after this teach's, without the new note.
+            self.announcer.say("teach.preparing")
         elif taught is not None and taught.store.locked:
             self.announcer.error("teach.locked")
         elif taught is None or taught.teacher is None:

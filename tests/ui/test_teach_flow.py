@@ -383,3 +383,37 @@ def test_taught_notes_without_a_cached_merge_are_merged_after_the_start(qtbot, s
     assert list((store.root / "cache").glob("merged-*.npz"))  # the next start takes it from disk
     assert hold_space(qtbot, window, until=lambda: run.heard("note.50"))
     release_space(window)
+
+
+def test_teaching_waits_for_the_start_merge(qtbot, start_app, teach_videos, ui_assets, monkeypatch):
+    """A teach saved before the start's merge is in use would be undone by it: Ctrl+T says the
+    notes are being prepared until then."""
+    import cv2
+
+    from desktop_app.recognition.gallery import ReferenceGallery
+    from desktop_app.teaching import loading
+    from desktop_app.teaching.checks import Negatives
+    from desktop_app.teaching.views import examine
+
+    cap = cv2.VideoCapture(str(teach_videos.unknown))
+    frames = [cap.read()[1] for _ in range(12)]
+    views = [examine(frames[0], "first").view, examine(frames[6], "second").view]
+    store = UserStore(user_data_dir())
+    assert Teacher(store, ReferenceGallery.load(ui_assets.gallery), negatives=Negatives([], [])).learn("50", views).ok
+    release = threading.Event()
+    real_finish = loading.TaughtNotes.finish
+
+    def slow_finish(self):
+        release.wait(30)
+        return real_finish(self)
+
+    monkeypatch.setattr(loading.TaughtNotes, "finish", slow_finish)
+    run = start_app(str(teach_videos.unknown))
+    window = _ready(qtbot, run)
+    QTest.keyClick(window, Qt.Key.Key_T, CTRL)
+    qtbot.waitUntil(lambda: len(run.heard("teach.preparing")) == 2, timeout=3000)
+    assert not run.heard("teach.start") and not window.teach.active
+    release.set()
+    qtbot.waitUntil(lambda: bool(run.heard("teach.ready")), timeout=CHECK_TIMEOUT)
+    QTest.keyClick(window, Qt.Key.Key_T, CTRL)
+    qtbot.waitUntil(lambda: bool(run.heard("teach.start")), timeout=3000)
