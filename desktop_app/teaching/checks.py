@@ -129,7 +129,7 @@ def inconsistent(views: Sequence[View]) -> Refusal | None:
                 continue
             ok, how = same_note(v, first)
             if not ok:
-                return Refusal("teach.refused.different", {"side": side},
+                return Refusal("teach.refused.different", {},
                                f"{side} view {i + 1} aligns with the others by {how} (needs "
                                f"{CONSISTENT_INLIERS} inliers over {MIN_COVERAGE:.0%})")
     return None

@@ -39,7 +39,8 @@ class TaughtNotes:
         except GalleryError:
             negatives = None  # taught notes are still named; teaching more says why it cannot
         self.teacher = Teacher(self.store, gallery, shipped_path=Path(gallery_path),
-                               negatives=negatives, thresholds=thresholds)
+                               negatives=negatives, thresholds=thresholds,
+                               negatives_path=self.negatives_path)
         notes = self.store.notes()
         problems = [LoadProblem(p.key, dict(p.params), str(p)) for p in self.store.problems]
         self.count = len(notes)

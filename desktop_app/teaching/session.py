@@ -96,12 +96,13 @@ class TeachSession:
             self._problem_since, self._problem, self._told = None, None, False
             self.announcer.tone("start")
 
-    def release(self, t: float) -> None:
+    def release(self, t: float, *, quiet: bool = False) -> None:
+        """Space let go. ``quiet``: the front end has said why no picture could come."""
         if self.state != COLLECTING:
             return
         self.state = SIDE
         self.last_quad = None
-        if not self._told:
+        if not self._told and not quiet:
             # Let go too early: say why no picture was kept, else to keep holding.
             self.announcer.say(self._problem or "teach.keep_holding")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import zipfile
 from dataclasses import dataclass, field
@@ -67,6 +68,16 @@ class TaughtNote:
     def describe(self) -> dict:
         return dict(id=self.id, value=self.value, sides=list(self.sides), created=self.created,
                     views=len(self.views), origin=self.origin)
+
+
+_ID = re.compile(r"[0-9]{1,4}-[0-9]{8}-[0-9]{6}-[0-9a-f]{4}")
+MAX_VIEWS = 64  # per note: more is not a note taught by a person
+MAX_NOTE_BYTES = 64 << 20  # one note file, unpacked (a zip bomb is refused before reading)
+MAX_VIEW_KEYPOINTS = 20000
+
+
+def valid_id(note_id) -> bool:
+    return isinstance(note_id, str) and _ID.fullmatch(note_id) is not None
 
 
 def new_id(value: str, now: datetime | None = None) -> str:
@@ -148,19 +159,31 @@ def note_from_bytes(data: bytes, name: str) -> TaughtNote:
         raise StoreError(f"taught note {name} has format version {meta.get('format_version')!r};"
                          f" this app reads {FORMAT_VERSION}", "teach.note_version", name=name)
     try:
+        from desktop_app.recognition.evidence import DENOMINATIONS
+
+        if not valid_id(meta["id"]) or str(meta["value"]) not in DENOMINATIONS:
+            raise ValueError(f"id {str(meta['id'])[:40]!r} or value {str(meta['value'])[:8]!r}")
+        counts = np.asarray(counts, np.int64).reshape(-1)
+        if not (0 < len(meta["views"]) == len(counts) <= MAX_VIEWS) or (counts < 0).any() \
+                or (counts > MAX_VIEW_KEYPOINTS).any():
+            raise ValueError("view counts out of range")
+        pts, desc, full = (np.asarray(pts, np.float32), np.asarray(desc), np.asarray(full, bool))
+        if desc.dtype != np.uint8 or desc.ndim != 2 or desc.shape[1] != 128 \
+                or pts.shape != (len(desc), 2) or full.shape != (len(desc),) \
+                or int(counts.sum()) != len(desc) or not np.isfinite(pts).all():
+            raise ValueError("keypoint arrays do not match")
         views, start = [], 0
         for v, n in zip(meta["views"], counts.tolist()):
-            if v["side"] not in SIDES:
-                raise ValueError(f"side {v['side']!r}")
+            size = tuple(int(x) for x in v["size"])
+            if v["side"] not in SIDES or len(size) != 2 or not all(8 <= x <= 4096 for x in size):
+                raise ValueError(f"view side {v['side']!r} or size {size}")
             sl = slice(start, start + n)
-            views.append(View(v["side"], tuple(v["size"]), pts[sl].reshape(-1, 2),
-                              desc[sl].reshape(-1, 128), full[sl], float(v.get("sharpness", 0))))
+            views.append(View(v["side"], size, pts[sl], desc[sl], full[sl],
+                              float(v.get("sharpness", 0))))
             start += n
-        if start != len(pts) or len(pts) != len(desc) or not views:
-            raise ValueError("keypoint counts do not add up")
         return TaughtNote(str(meta["id"]), str(meta["value"]), str(meta["created"]),
                           tuple(views), str(meta.get("origin", "window")))
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise StoreError(f"taught note {name} is inconsistent: {exc}", "teach.note_corrupt",
                          name=name) from exc
 
@@ -203,8 +226,8 @@ class UserStore:
 
     # --- notes --------------------------------------------------------------------------
     def _path(self, note_id: str) -> Path:
-        if not note_id or "/" in note_id or "\\" in note_id or note_id.startswith("."):
-            raise StoreError(f"no taught note {note_id!r}", "teach.no_such_note", id=note_id)
+        if not valid_id(note_id):  # never a path of its own: no folders, drives or streams
+            raise StoreError(f"no taught note {note_id!r}", "teach.no_such_note", id=str(note_id)[:40])
         return self.notes_dir / f"{note_id}.npz"
 
     def notes(self) -> list[TaughtNote]:
@@ -285,8 +308,12 @@ class UserStore:
                     raise StoreError(f"{source} has format version {head.get('format_version')!r};"
                                      f" this app reads {FORMAT_VERSION}", "teach.import_bad",
                                      path=str(source))
-                return [note_from_bytes(z.read(name), name) for name in z.namelist()
-                        if name.startswith("taught/") and name.endswith(".npz")]
+                members = [i for i in z.infolist()
+                           if i.filename.startswith("taught/") and i.filename.endswith(".npz")]
+                if any(i.file_size > MAX_NOTE_BYTES for i in members):
+                    raise StoreError(f"{source} holds a note too large to be one",
+                                     "teach.import_bad", path=str(source))
+                return [note_from_bytes(z.read(i), i.filename) for i in members]
         except FileNotFoundError as exc:
             raise StoreError(f"{source} not found", "teach.import_missing",
                              path=str(source)) from exc

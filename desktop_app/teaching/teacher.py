@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
+from desktop_app.recognition.evidence import DENOMINATIONS
 from desktop_app.recognition.gallery import GalleryError, Reference, ReferenceGallery
 from desktop_app.recognition.sharing import merge
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
@@ -60,24 +61,42 @@ def taught_gallery(notes: Sequence[TaughtNote]) -> ReferenceGallery | None:
                             np.concatenate(owners))
 
 
+# Bumped whenever the merge itself changes, so no cache of an older merge is used.
+MERGE_VERSION = 2
+
+
+def ids_of(notes: Sequence[TaughtNote]) -> tuple[str, ...]:
+    return tuple(sorted(n.id for n in notes))
+
+
 def fingerprint(path: Path, notes: Sequence[TaughtNote]) -> str:
-    """Names one merge: the shipped gallery's file and the taught notes' ids."""
+    """Names one merge: the merge's version, the shipped gallery's file and the taught notes'
+    ids (in any order)."""
     st = path.stat()
-    h = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
-    for n in notes:
-        h.update(n.id.encode())
+    h = hashlib.sha1(f"{MERGE_VERSION}|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
+    for note_id in ids_of(notes):
+        h.update(note_id.encode() + b"\0")
     return h.hexdigest()[:16]
+
+
+def taught_ids(gallery: ReferenceGallery) -> tuple[str, ...]:
+    """The taught notes a merged gallery holds (its ``taught:<id>#<view>`` references)."""
+    return tuple(sorted({r.id[len("taught:"):].rsplit("#", 1)[0] for r in gallery.references
+                         if r.id.startswith("taught:")}))
 
 
 class Teacher:
     def __init__(self, store: UserStore, shipped: ReferenceGallery, *, shipped_path: Path | None = None,
-                 negatives: checks.Negatives | None = None, thresholds: Thresholds = DEFAULT):
+                 negatives: checks.Negatives | None = None, thresholds: Thresholds = DEFAULT,
+                 negatives_path: Path | None = None):
         self.store = store
+        self.negatives_path = negatives_path  # named when it is missing
         self.shipped = shipped
         self.shipped_path = shipped_path
         self.negatives = negatives
         self.th = thresholds
         self._merged: ReferenceGallery | None = None
+        self._merged_ids: tuple[str, ...] | None = None  # the notes in ``_merged``
         self._verifier: Verifier | None = None
 
     @classmethod
@@ -85,15 +104,16 @@ class Teacher:
              thresholds: Thresholds = DEFAULT) -> "Teacher":
         negatives = checks.Negatives.load(negatives_path)
         return cls(store, ReferenceGallery.load(gallery_path), shipped_path=gallery_path,
-                   negatives=negatives, thresholds=thresholds)
+                   negatives=negatives, thresholds=thresholds, negatives_path=negatives_path)
 
     # --- the gallery in use -------------------------------------------------------------
     def gallery(self, notes: Sequence[TaughtNote] | None = None) -> ReferenceGallery:
-        """The shipped gallery merged with the taught notes. The merge of the same notes with
-        the same shipped file is cached in the data folder, so a start-up does not redo it."""
-        if notes is None and self._merged is not None:
-            return self._merged
+        """The shipped gallery merged with the taught notes (default: those in the store now,
+        which another process may have changed). The merge of the same notes with the same
+        shipped file is cached in the data folder, so a start-up does not redo it."""
         notes = self.store.notes() if notes is None else list(notes)
+        if self._merged is not None and self._merged_ids == ids_of(notes):
+            return self._merged
         extra = taught_gallery(notes)
         if extra is None:
             merged = self.shipped
@@ -102,7 +122,7 @@ class Teacher:
             if merged is None:
                 merged = merge(self.shipped, extra)
                 self._save_cache(notes, merged)
-        self._merged, self._verifier = merged, None
+        self._merged, self._merged_ids, self._verifier = merged, ids_of(notes), None
         return merged
 
     def _cache_path(self, notes) -> Path | None:
@@ -117,11 +137,14 @@ class Teacher:
             return None
         try:
             merged = ReferenceGallery.load(path)
-            self._merged, self._verifier = merged, None
-            return merged
         except GalleryError:
             log.warning("merge cache %s unreadable; merging again", path)
             return None
+        if taught_ids(merged) != ids_of(notes):  # never another set of notes than asked for
+            log.warning("merge cache %s holds other notes; merging again", path)
+            return None
+        self._merged, self._merged_ids, self._verifier = merged, ids_of(notes), None
+        return merged
 
     def _save_cache(self, notes, merged: ReferenceGallery) -> None:
         path = self._cache_path(notes)
@@ -135,8 +158,11 @@ class Teacher:
             log.warning("could not cache the merged gallery in %s", path, exc_info=True)
 
     def verifier(self) -> Verifier:
+        """A Verifier of the gallery of the notes in the store now (its own, never the one the
+        recognizer scans with: a Verifier is not shared across threads)."""
+        gallery = self.gallery()
         if self._verifier is None:
-            self._verifier = Verifier(self.gallery(), self.th)
+            self._verifier = Verifier(gallery, self.th)
         return self._verifier
 
     # --- teaching -----------------------------------------------------------------------
@@ -152,21 +178,23 @@ class Teacher:
         if self.store.locked:
             return Outcome(False, "teach.locked")
         if self.negatives is None:
-            return Outcome(False, "teach.no_negatives", detail="no negatives file: cannot check")
-        if not views:
-            return Outcome(False, "teach.refused.no_views")
+            return Outcome(False, "teach.no_negatives", {"path": str(self.negatives_path or "negatives.npz")},
+                           "no negatives file: cannot check")
+        if not views or str(value) not in DENOMINATIONS:
+            return Outcome(False, "teach.refused.no_views", detail=f"value {value!r}, {len(views)} views")
         note = TaughtNote(note_id or new_id(value), value, created or now_iso(), tuple(views), origin)
-        if any(n.id == note.id for n in self.store.notes()):
+        stored = self.store.notes()
+        if any(n.id == note.id for n in stored):
             return Outcome(False, "teach.import_duplicate", {"id": note.id})
         refusal = (checks.inconsistent(views)
                    or checks.known_as(views, value, self.verifier()))
         if refusal is None:
             alone = Verifier(taught_gallery([note]), self.th)
             refusal = checks.matches_negatives(alone, self.negatives, self.th.min_inliers)
-        notes = self.store.notes() + [note]
+        notes = stored + [note]
         merged = None
         if refusal is None:
-            before = self.gallery()
+            before = self.gallery(stored)
             merged = merge(before, taught_gallery([note]))
             merged_verifier = Verifier(merged, self.th)
             refusal = (checks.keeps_others(before, merged)
@@ -176,9 +204,10 @@ class Teacher:
         try:
             self.store.add(note)
         except (OSError, StoreError) as exc:
-            key = exc.key if isinstance(exc, StoreError) else "teach.store_failed"
-            return Outcome(False, key, {"path": str(self.store.root)}, str(exc))
-        self._merged, self._verifier = merged, merged_verifier
+            if isinstance(exc, StoreError):
+                return Outcome(False, exc.key, dict(exc.params), str(exc))
+            return Outcome(False, "teach.store_failed", {"path": str(self.store.root)}, str(exc))
+        self._merged, self._merged_ids, self._verifier = merged, ids_of(notes), None
         self._save_cache(notes, merged)
         return Outcome(True, "teach.saved", {"value": value}, note=note, gallery=merged,
                        verifier=merged_verifier)
@@ -188,7 +217,6 @@ class Teacher:
             note = self.store.forget(note_id)
         except StoreError as exc:
             return Outcome(False, exc.key, dict(exc.params), str(exc))
-        self._merged = None
         return Outcome(True, "teach.forgotten", {"value": note.value}, note=note,
                        gallery=self.gallery())
 

@@ -140,8 +140,13 @@ class TeachFlow(QObject):
             return
         worker = PrepareWorker(taught, self.window.th)
         worker.done.connect(self._on_prepared)
+        worker.died.connect(self._on_prepare_died)
         self.prepared_by = worker
         worker.start()
+
+    def _on_prepare_died(self, reason: str) -> None:
+        if not self.window._shut_down:  # taught notes stay "not sure"; the person is told why
+            self.announcer.error("teach.prepare_failed", reason=reason)
 
     def _on_prepared(self, verifier) -> None:
         if self.window._shut_down:
@@ -167,6 +172,9 @@ class TeachFlow(QObject):
             self.announcer.error("teach.locked")
         elif taught is None or taught.teacher is None:
             self.announcer.error("teach.unavailable")
+        elif taught.teacher.negatives is None:
+            # Nothing could be checked: said now, not after both sides were shown.
+            self.announcer.error("teach.no_negatives", path=str(taught.negatives_path))
         else:
             w.controller.cancel()  # a scan held when teaching starts ends without a word
             self.session.start()
@@ -228,7 +236,10 @@ class TeachFlow(QObject):
     def _tick(self) -> None:
         released = self.space.tick(self.window._clock())
         if released is not None and self.session.active:
-            self.session.release(released)
+            problem = self.window.sources.problem
+            # No picture came (camera lost, video ended; said when it happened): not "keep
+            # holding", which cannot help.
+            self.session.release(released, quiet=problem is not None)
             self._refresh()
 
     # --- frames --------------------------------------------------------------------------

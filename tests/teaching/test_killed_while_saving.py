@@ -21,7 +21,7 @@ while True:  # big notes, so that a kill very likely lands inside a write
     n = 20000
     v = View("front", (600, 270), rng.uniform(0, 600, (n, 2)).astype(np.float32),
              rng.integers(0, 255, (n, 128)).astype(np.uint8), np.ones(n, bool))
-    store.add(TaughtNote(f"100-{i:05d}", "100", "now", (v,)))
+    store.add(TaughtNote(f"100-20261201-{i:06d}-abcd", "100", "now", (v,)))
     print(i, flush=True)
     i += 1
 """

@@ -146,3 +146,13 @@ def test_the_second_side_must_be_the_other_side(taught, shots):
     assert spy.keys.count("teach.turn_over") == 1 and len(s.views) == 3
     s.add(back[0], t + 1)
     assert [v.side for v in s.views] == ["first"] * 3 + ["second"]
+
+
+def test_letting_go_after_the_picture_stopped_says_nothing_more(taught):
+    s, spy = taught
+    s.start()
+    s.choose(3)
+    s.press(0.0)
+    said = len(spy.spoken)
+    s.release(0.5, quiet=True)  # the front end has said the camera was lost
+    assert len(spy.spoken) == said and s.state == "side"

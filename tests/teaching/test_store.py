@@ -123,17 +123,18 @@ def test_a_locked_store_refuses_teaching_and_forgetting(store):
 
 def test_pictures_are_kept_only_when_staff_turn_it_on(store):
     pic = np.full((270, 600), 128, np.uint8)
-    n1 = TaughtNote("100-a", "100", "2026", (view(1, image=pic),))
+    n1 = TaughtNote("100-20261201-100000-000a", "100", "2026", (view(1, image=pic),))
     store.add(n1)
     assert not (store.notes_dir / "images").exists()
     store.set_keep_images(True)
-    store.add(TaughtNote("100-b", "100", "2026", (view(2, image=pic),)))
-    assert [p.name for p in (store.notes_dir / "images" / "100-b").iterdir()] == ["00-front.png"]
-    store.forget("100-b")
-    assert not (store.notes_dir / "images" / "100-b").exists()
+    store.add(TaughtNote("100-20261201-100000-000b", "100", "2026", (view(2, image=pic),)))
+    b = "100-20261201-100000-000b"
+    assert [p.name for p in (store.notes_dir / "images" / b).iterdir()] == ["00-front.png"]
+    store.forget(b)
+    assert not (store.notes_dir / "images" / b).exists()
 
 
-@pytest.mark.parametrize("bad", ["", "../escape", "a/b", ".hidden"])
+@pytest.mark.parametrize("bad", ["", "../escape", "a/b", ".hidden", "C:evil", "x:y", "50-1\x00", "a" * 300])
 def test_ids_cannot_reach_outside_the_folder(store, bad):
     with pytest.raises(StoreError):
         store.forget(bad)
@@ -158,3 +159,42 @@ def test_the_folder_entry_reaches_the_disk_too(tmp_path, monkeypatch):
     store_mod.atomic_write(tmp_path / "f.bin", b"data")
     assert (tmp_path / "f.bin").read_bytes() == b"data"
     assert len(synced) == (2 if os.name != "nt" else 1)  # the file, then its folder
+
+
+def _export_with(tmp_path, note_meta_change=None, arrays_change=None):
+    """An export file whose one note was altered after writing (what a hostile file can hold)."""
+    import io
+
+    n = note(seed=11)
+    with np.load(io.BytesIO(store_mod.note_bytes(n))) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(bytes(arrays["meta"]).decode())
+    if note_meta_change:
+        note_meta_change(meta)
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
+    if arrays_change:
+        arrays_change(arrays)
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    path = tmp_path / "odd.ncr-notes"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("export.json", json.dumps({"format": "ncr-taught-export", "format_version": 1, "notes": []}))
+        z.writestr(f"taught/{n.id}.npz", buf.getvalue())
+    return path
+
+
+@pytest.mark.parametrize("meta_change,arrays_change", [
+    (lambda m: m.update(value="2000"), None),  # a value the app cannot say
+    (lambda m: m.update(value="abc"), None),
+    (lambda m: m.update(id="../../x"), None),
+    (lambda m: m.update(id="C:evil"), None),
+    (lambda m: m["views"][0].update(size=[0, 0, 0]), None),
+    (None, lambda a: a.update(counts=np.array([-5, 105], np.int32))),
+    (None, lambda a: a.update(descriptors=a["descriptors"].astype(np.float64))),
+    (None, lambda a: a.update(full_scale=a["full_scale"][:3])),
+])
+def test_an_odd_or_hostile_import_is_refused_by_name(tmp_path, meta_change, arrays_change):
+    path = _export_with(tmp_path, meta_change, arrays_change)
+    with pytest.raises(StoreError) as e:
+        UserStore.read_export(path)
+    assert e.value.key == "teach.note_corrupt"

@@ -93,8 +93,51 @@ def test_an_export_imports_on_another_machine_checked_again(teacher, tmp_path, g
 def test_an_import_that_would_mislabel_a_known_note_is_refused(teacher, tmp_path, value):
     # Taught elsewhere (where the gallery did not know Rs 500) as another value: refused here.
     elsewhere = UserStore(tmp_path / "elsewhere")
-    elsewhere.add(teacher_mod.TaughtNote("x-1", value, "now", tuple(views("500", sides=("front",)))))
+    elsewhere.add(teacher_mod.TaughtNote("5-20261201-000000-0001", value, "now", tuple(views("500", sides=("front",)))))
     elsewhere.export(tmp_path / "x.ncr-notes")
     (out,) = teacher.import_notes(tmp_path / "x.ncr-notes")
     assert out.key == "teach.refused.other_value" and out.params == {"value": "500"}
     assert teacher.store.notes() == []
+
+
+def test_another_process_changing_the_store_is_never_lost_or_brought_back(tmp_path, store, gallery, negatives):
+    """The window's Teacher and a terminal's `teach` share one store: each teach merges what
+    the store holds now, and the cache holds exactly those notes."""
+    from desktop_app.teaching.teacher import taught_ids
+
+    shipped = tmp_path / "gallery.npz"
+    gallery.save(shipped)
+    window = Teacher(store, gallery, shipped_path=shipped, negatives=negatives)
+    terminal = Teacher(UserStore(store.root), gallery, shipped_path=shipped, negatives=negatives)
+    fifty = window.learn("50", views("50")).note
+    twenty = terminal.learn("20", views("20")).note  # the window does not know of it
+    five = window.learn("5", views("5"))
+    assert five.ok, five.detail
+    assert taught_ids(five.gallery) == tuple(sorted((fifty.id, twenty.id, five.note.id)))
+    terminal.forget(fifty.id)
+    ten = window.learn("10", views("10"))
+    assert fifty.id not in taught_ids(ten.gallery)
+    restart = Teacher(UserStore(store.root), gallery, shipped_path=shipped)
+    assert restart.cached(store.notes()) is not None  # the cache is the store's notes exactly
+    assert taught_ids(restart.gallery()) == tuple(sorted((twenty.id, five.note.id, ten.note.id)))
+
+
+def test_every_outcome_can_be_said_in_both_languages(store, gallery, negatives, tmp_path):
+    from desktop_app.voice.phrases import PhraseCatalogue
+
+    catalogue = PhraseCatalogue.load()
+    outcomes = [Teacher(store, gallery, negatives=None, negatives_path=tmp_path / "n.npz").learn("50", views("50"))]
+    t = Teacher(store, gallery, negatives=negatives)
+    outcomes += [t.learn("100", views("500", sides=("front",))),
+                 t.learn("20", [views("20")[0], views("5")[1]]), t.forget("nope"),
+                 t.learn("50", views("50")), t.forget(store.notes()[0].id)]
+    store.set_locked(True)
+    outcomes += [t.learn("50", views("50")), t.forget("50-20261201-000000-0000")]
+    keys = set()
+    for out in outcomes:
+        keys.add(out.key)
+        for language in ("en", "ne"):
+            assert catalogue.text(out.key, language, **{k: (int(v) if k == "value" else v)
+                                                        for k, v in out.params.items()})
+    assert {"teach.no_negatives", "teach.refused.other_value", "teach.refused.different",
+            "teach.no_such_note", "teach.saved", "teach.forgotten", "teach.locked"} <= keys

@@ -417,3 +417,44 @@ def test_teaching_waits_for_the_start_merge(qtbot, start_app, teach_videos, ui_a
     qtbot.waitUntil(lambda: bool(run.heard("teach.ready")), timeout=CHECK_TIMEOUT)
     QTest.keyClick(window, Qt.Key.Key_T, CTRL)
     qtbot.waitUntil(lambda: bool(run.heard("teach.start")), timeout=3000)
+
+
+def test_without_the_negatives_file_teaching_says_so_before_any_step(qtbot, start_app, teach_videos, monkeypatch, tmp_path):
+    from desktop_app.teaching import loading
+
+    real_init = loading.TaughtNotes.__init__
+
+    def missing(self, store, negatives_path=None):
+        real_init(self, store, tmp_path / "gone.npz")
+
+    monkeypatch.setattr(loading.TaughtNotes, "__init__", missing)
+    run = start_app(str(teach_videos.unknown))
+    window = _ready(qtbot, run)
+    QTest.keyClick(window, Qt.Key.Key_T, CTRL)
+    qtbot.waitUntil(lambda: bool(run.heard("teach.no_negatives")), timeout=3000)
+    assert "gone.npz" in _texts(run, "teach.no_negatives")[0]
+    assert not window.teach.active and not run.heard("teach.start")
+
+
+def test_a_start_merge_that_fails_is_said(qtbot, start_app, teach_videos, ui_assets, monkeypatch):
+    import cv2
+
+    from desktop_app.recognition.gallery import ReferenceGallery
+    from desktop_app.teaching import loading
+    from desktop_app.teaching.checks import Negatives
+    from desktop_app.teaching.views import examine
+
+    cap = cv2.VideoCapture(str(teach_videos.unknown))
+    frames = [cap.read()[1] for _ in range(12)]
+    store = UserStore(user_data_dir())
+    assert Teacher(store, ReferenceGallery.load(ui_assets.gallery), negatives=Negatives([], [])).learn(
+        "50", [examine(frames[0], "first").view, examine(frames[6], "second").view]).ok
+
+    def broken(self):
+        raise MemoryError("no memory for the merge")
+
+    monkeypatch.setattr(loading.TaughtNotes, "finish", broken)
+    run = start_app(str(teach_videos.unknown))
+    _ready(qtbot, run)
+    qtbot.waitUntil(lambda: bool(run.heard("teach.prepare_failed")), timeout=10000)
+    assert "no memory for the merge" in _texts(run, "teach.prepare_failed")[0]
