@@ -10,6 +10,7 @@ denomination is weighted down, and a match there counts for little when values c
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,7 +327,9 @@ class ReferenceGallery:
         meta = dict(format_version=FORMAT_VERSION, info=self.info, references=[
             dict(id=r.id, denomination=r.denomination, side=r.side, series=r.series,
                  size=list(r.size), outline=r.outline.tolist()) for r in self.references])
-        tmp = path.with_name(path.name + ".tmp")
+        # One temporary name per process: the window and a terminal's `teach` may both be
+        # writing the merge cache.
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
             np.savez_compressed(fh, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
                                 points=self.points,

@@ -21,6 +21,13 @@ def shots():
     return good, back, other
 
 
+def collecting(s, digit=4):
+    """Ctrl+T done, a value chosen, Space down."""
+    s.start()
+    s.choose(digit)
+    s.press(0.0)
+
+
 @pytest.fixture
 def taught():
     spy = SpeechSpy()
@@ -44,9 +51,7 @@ def test_the_value_is_asked_for_and_said_back(taught):
 def test_both_sides_are_collected_then_handed_on_to_be_checked(taught, shots):
     s, spy = taught
     good, back, _ = shots
-    s.start()
-    s.choose(4)
-    s.press(0.0)
+    collecting(s)
     assert s.state == COLLECTING and s.wants_frames and spy.earcons == ["start"]
     t = 0.0
     for shot in good[:3]:
@@ -82,9 +87,7 @@ def test_a_refusal_is_said_as_an_error_with_its_value(taught, shots):
 def test_near_copies_wait_and_another_note_is_not_kept(taught, shots):
     s, spy = taught
     good, _, other = shots
-    s.start()
-    s.choose(4)
-    s.press(0.0)
+    collecting(s)
     s.add(good[0], 1.0)
     s.add(good[1], 1.0 + VIEW_SPACING / 2)  # too soon after the last kept one
     assert len(s.views) == 1
@@ -98,9 +101,7 @@ def test_near_copies_wait_and_another_note_is_not_kept(taught, shots):
 
 def test_guidance_comes_once_per_hold_after_a_run_of_failing_frames(taught):
     s, spy = taught
-    s.start()
-    s.choose(7)
-    s.press(0.0)
+    collecting(s, 7)
     for i in range(30):
         s.add(Examined("teach.partial"), 0.2 * i)
     assert spy.keys.count("teach.partial") == 1
@@ -132,9 +133,7 @@ def test_escape_cancels_every_step_and_keeps_nothing(taught, shots, steps):
 def test_the_second_side_must_be_the_other_side(taught, shots):
     s, spy = taught
     good, back, _ = shots
-    s.start()
-    s.choose(4)
-    s.press(0.0)
+    collecting(s)
     for i, shot in enumerate(good[:3]):
         s.add(shot, 1.0 + i)
     s.release(4.0)
@@ -150,9 +149,7 @@ def test_the_second_side_must_be_the_other_side(taught, shots):
 
 def test_letting_go_after_the_picture_stopped_says_nothing_more(taught):
     s, spy = taught
-    s.start()
-    s.choose(3)
-    s.press(0.0)
+    collecting(s, 3)
     said = len(spy.spoken)
     s.release(0.5, quiet=True)  # the front end has said the camera was lost
     assert len(spy.spoken) == said and s.state == "side"
