@@ -93,7 +93,7 @@ def taught_notes(count: int, synthetic: bool, seed: int = 5) -> tuple[list, str]
             v = augmented_view(flat, side, rng)
             if v is not None:
                 views.append(v)
-        notes.append(TaughtNote(f"{value}-bench-{i:03d}", value, now_iso(), tuple(views), "files"))
+        notes.append(TaughtNote(f"{value}-20260101-{i:06d}-be0c", value, now_iso(), tuple(views), "files"))
     kind = "synthetic notes" if sources[0][3].startswith("synthetic") else "shared photos"
     return notes, f"{count} taught notes x {VIEWS_PER_NOTE} views from {len(sources)} {kind}"
 

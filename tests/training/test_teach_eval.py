@@ -87,11 +87,11 @@ def test_cache_keeps_results_and_taught_notes(tmp_path):
     cache = Cache("v1", tmp_path)
     assert cache.get("x") is None and cache.note("x") is None
     cache.put("x", dict(a=[1, 2]))
-    note = TaughtNote("50-1", "50", "2026-01-01T00:00:00+00:00", (_view("50"),), "files")
+    note = TaughtNote("50-20260101-000000-0001", "50", "2026-01-01T00:00:00+00:00", (_view("50"),), "files")
     cache.put_note("x", note)
     assert cache.get("x") == dict(a=[1, 2])
     back = cache.note("x")
-    assert back.id == "50-1" and np.array_equal(back.views[0].descriptors,
+    assert back.id == "50-20260101-000000-0001" and np.array_equal(back.views[0].descriptors,
                                                 note.views[0].descriptors)
     assert Cache("v2", tmp_path).get("x") is None  # another code version starts afresh
 
@@ -99,8 +99,10 @@ def test_cache_keeps_results_and_taught_notes(tmp_path):
 def test_chosen_notes_take_the_largest_k_and_the_cli_path_first(tmp_path):
     cache = Cache("v", tmp_path)
     notes = {}
+    ids = {"k1": "50-20260101-000000-0001", "k3-known": "50-20260101-000000-0003",
+           "k3-found": "50-20260101-000000-0004"}
     for name in ("k1", "k3-known", "k3-found"):
-        notes[name] = TaughtNote(name, "50", "2026-01-01T00:00:00+00:00", (_view("50"),))
+        notes[name] = TaughtNote(ids[name], "50", "2026-01-01T00:00:00+00:00", (_view("50"),))
         cache.put_note(name, notes[name])
     trials = [dict(ok=True, k=1, variant="found", note_file="k1"),
               dict(ok=True, k=3, variant="known", note_file="k3-known"),
@@ -108,7 +110,7 @@ def test_chosen_notes_take_the_largest_k_and_the_cli_path_first(tmp_path):
               dict(ok=False, k=4, variant="found", note_file=None)]
     chosen = chosen_notes([dict(group="g", trials=trials), dict(group="h", trials=trials[3:])],
                           cache)
-    assert list(chosen) == ["g"] and chosen["g"][0].id == "k3-found"
+    assert list(chosen) == ["g"] and chosen["g"][0].id == ids["k3-found"]
 
 
 def test_teach_saves_an_unknown_note_and_refuses_a_known_one_as_another_value(tmp_path):
