@@ -3,15 +3,16 @@
 The session is a plain state machine driven by the caller's clock, so the window (monotonic
 time) and headless replay (video time) run exactly the same logic.
 
-Key handling: Qt sends autorepeat presses and releases while a key is held, and some Linux
-setups deliver them as genuine-looking release/press pairs. Autorepeat-flagged events are
-ignored; an unflagged release only ends the hold if no press follows within ``release_grace``.
+Key handling (autorepeat, and X11's release/press pairs while a key is held) is
+``held_key.HeldKey``'s: an unflagged release only ends the hold if no press follows within
+``release_grace``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from desktop_app.scanning.decision import HoldVotes
+from desktop_app.scanning.held_key import HeldKey
 from desktop_app.recognition.evidence import Decision, FrameEvidence
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 from desktop_app.timing import RELEASE_GRACE
@@ -35,10 +36,9 @@ class ScanSession:
     def __init__(self, thresholds: Thresholds = DEFAULT):
         self.th = thresholds
         self.state = IDLE
-        self.key_down = False
+        self.key = HeldKey(self.release_grace)
         self.votes = HoldVotes(thresholds)
         self.hold_started = 0.0
-        self._release_at: float | None = None  # pending unflagged release
         self._finish_by = 0.0
         self.last_decision: Decision | None = None
 
@@ -46,15 +46,8 @@ class ScanSession:
     def press(self, t: float, autorepeat: bool = False, blocked: bool = False) -> list[ScanEvent]:
         """A key press. ``blocked``: scanning cannot work now (no camera, no gallery); the hold
         is tracked like any other, so it gets one "blocked" event however long the key stays down."""
-        if autorepeat:
+        if not self.key.press(autorepeat):
             return []
-        if self._release_at is not None:
-            # A release followed at once by a press: X11 autorepeat in disguise; the hold goes on.
-            self._release_at = None
-            return []
-        if self.key_down:
-            return []
-        self.key_down = True
         if self.state in (SCANNING, FINISHING):
             return []  # pressed again during a tap burst: the same scan continues
         if blocked:
@@ -66,10 +59,12 @@ class ScanSession:
         return [ScanEvent("started", t, hold_started=t)]
 
     def release(self, t: float, autorepeat: bool = False) -> list[ScanEvent]:
-        if autorepeat or not self.key_down:
-            return []
-        self._release_at = t
+        self.key.release(t, autorepeat)
         return []
+
+    @property
+    def key_down(self) -> bool:
+        return self.key.down
 
     # --- time and frames --------------------------------------------------------------
     @property
@@ -80,7 +75,7 @@ class ScanSession:
     def busy(self) -> bool:
         """Scanning, or a release still inside its autorepeat grace: a press now would be taken
         for autorepeat and swallowed, so a front end that queues commands waits."""
-        return self.wants_frames or self._release_at is not None
+        return self.wants_frames or self.key.pending
 
     def add(self, evidence: FrameEvidence) -> list[ScanEvent]:
         events = self.tick(evidence.t)
@@ -94,8 +89,8 @@ class ScanSession:
     def tick(self, t: float) -> list[ScanEvent]:
         """Lets time pass: confirms pending releases, ends tap bursts and over-long holds."""
         events: list[ScanEvent] = []
-        if self._release_at is not None and t - self._release_at >= self.release_grace:
-            released, self._release_at = self._release_at, None
+        released = self.key.tick(t)
+        if released is not None:
             events += self._real_release(released)
         if self.state == FINISHING and t >= self._finish_by:
             events.append(self._decide(self.votes.conclude(t)))
@@ -104,7 +99,6 @@ class ScanSession:
         return events
 
     def _real_release(self, t: float) -> list[ScanEvent]:
-        self.key_down = False
         if self.state == DONE:
             self.state = IDLE
             return []
@@ -132,5 +126,4 @@ class ScanSession:
 
     def cancel(self) -> None:
         self.state = IDLE
-        self.key_down = False
-        self._release_at = None
+        self.key.reset()

@@ -21,10 +21,11 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from desktop_app.recognition.verifier import Verifier
 from desktop_app.scanning.controller import OFF
+from desktop_app.scanning.held_key import HeldKey
 from desktop_app.teaching import views
 from desktop_app.teaching.session import CHECKING, SIDE, VALUE, TeachRequest, TeachSession
 from desktop_app.teaching.teacher import Outcome
-from desktop_app.timing import RELEASE_GRACE, TICK_INTERVAL
+from desktop_app.timing import TICK_INTERVAL
 
 from .workers import TEACH, Worker
 
@@ -38,43 +39,6 @@ _PASSED = {int(k) for k in (
     Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta,
     Qt.Key.Key_Super_L, Qt.Key.Key_Super_R, Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock,
     Qt.Key.Key_Insert, Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Space, Qt.Key.Key_Escape)}
-
-
-class HeldKey:
-    """Space as teaching hears it (the same rule as ``scanning.session.ScanSession``):
-    autorepeat-flagged events are ignored, and an unflagged release counts only when no
-    press follows within RELEASE_GRACE (X11 delivers autorepeat as such pairs)."""
-
-    def __init__(self):
-        self.down = False
-        self._release_at: float | None = None
-
-    @property
-    def busy(self) -> bool:
-        return self.down or self._release_at is not None
-
-    def press(self, autorepeat: bool) -> bool:
-        """True for a real new press."""
-        if autorepeat:
-            return False
-        if self._release_at is not None:
-            self._release_at = None  # a release followed at once by a press: the hold goes on
-            return False
-        if self.down:
-            return False
-        self.down = True
-        return True
-
-    def release(self, t: float, autorepeat: bool) -> None:
-        if self.down and not autorepeat:
-            self._release_at = t
-
-    def tick(self, t: float) -> float | None:
-        """When a release is confirmed now, the time it happened."""
-        if self._release_at is None or t - self._release_at < RELEASE_GRACE:
-            return None
-        released, self._release_at, self.down = self._release_at, None, False
-        return released
 
 
 class CheckWorker(Worker):
