@@ -118,7 +118,8 @@ def _list(store, say) -> int:
 
 
 def _teach_photos(args, teacher, say) -> int:
-    from desktop_app.teaching.views import examine, load_photo
+    from desktop_app.sources.stills import read_image
+    from desktop_app.teaching.views import examine
 
     if not args.photos or not args.value:
         print("nepali-cash-reader teach: error: give photos of one note and --value "
@@ -126,10 +127,9 @@ def _teach_photos(args, teacher, say) -> int:
         return EXIT_USAGE
     views = []
     for path in args.photos:
-        try:
-            image = load_photo(path)
-        except (OSError, ValueError) as exc:
-            print(f"{path}: skipped: {exc}", file=sys.stderr)
+        image, why = read_image(path)  # the app's one image reader: size limits, odd files
+        if image is None:
+            print(f"{path}: skipped: {why}", file=sys.stderr)
             continue
         found = examine(image, args.side, keep_image=teacher.store.keep_images)
         if found.view is None:

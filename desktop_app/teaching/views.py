@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from desktop_app.recognition.gallery import detect_scales, make_sift, rectify, to_grey
@@ -69,12 +68,3 @@ def examine(image: np.ndarray, side: str, *, keep_image: bool = False,
     if not whole_in_view(found.quad, image.shape[:2], VIEW_MARGIN):
         return Examined("teach.partial", found.quad)
     return view_from_quad(image, found.quad, side, keep_image=keep_image, thresholds=thresholds)
-
-
-def load_photo(path) -> np.ndarray:
-    """A photo from disk, or ValueError naming why it cannot be used."""
-    data = np.fromfile(str(path), np.uint8) if path else None
-    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data is not None and data.size else None
-    if image is None:
-        raise ValueError(f"{path}: not an image this app can read")
-    return image
