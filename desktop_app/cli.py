@@ -208,11 +208,10 @@ def _recognizer(args):
     recognizer, problems = load_recognizer(args.model, args.gallery, extend=taught)
     for problem in problems:
         print(f"warning: {problem.message}", file=sys.stderr)
-    merged = taught.finish() if taught is not None else None
-    if merged is not None and recognizer.verifier is not None:
-        from desktop_app.recognition.verifier import Verifier
-
-        recognizer.verifier = Verifier(merged, recognizer.th)
+    verifier = (taught.finish_verifier(recognizer.th)
+                if taught is not None and recognizer.ready else None)
+    if verifier is not None:
+        recognizer.verifier = verifier
     if not recognizer.ready:
         raise CliError(f"cannot name notes without the reference gallery: {args.gallery}")
     return recognizer

@@ -248,11 +248,9 @@ def open_console_source(spec: str | None, announcer: Announcer, *, stdin: TextIO
 def _finish_taught(taught, recognizer, announcer) -> None:
     """A merge of taught notes the start could not take from its cache: made now (the terminal
     has no event loop to make it behind), after "being prepared" was said."""
-    merged = taught.finish()
-    if merged is not None and recognizer.verifier is not None:
-        from desktop_app.recognition.verifier import Verifier
-
-        recognizer.verifier = Verifier(merged, recognizer.th)
+    verifier = taught.finish_verifier(recognizer.th) if recognizer.ready else None
+    if verifier is not None:
+        recognizer.verifier = verifier
         announcer.say_after("teach.ready")
 
 

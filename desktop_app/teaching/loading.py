@@ -60,6 +60,13 @@ class TaughtNotes:
         notes, self.pending = self.pending, None
         return self.teacher.gallery(notes)
 
+    def finish_verifier(self, thresholds: Thresholds):
+        """``finish``, as the Verifier to swap into the recognizer (None: nothing to swap)."""
+        from desktop_app.recognition.verifier import Verifier
+
+        merged = self.finish()
+        return None if merged is None else Verifier(merged, thresholds)
+
 
 def open_taught(data_dir: str | Path | None = None) -> TaughtNotes:
     """The notes taught on this machine (``--data-dir``, else $NCR_DATA_DIR or the platform's

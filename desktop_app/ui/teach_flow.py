@@ -72,9 +72,9 @@ class PrepareWorker(Worker):
         self.thresholds = thresholds
 
     def run(self) -> None:
-        merged = self.taught.finish()
-        if merged is not None:
-            self.done.emit(Verifier(merged, self.thresholds))
+        verifier = self.taught.finish_verifier(self.thresholds)
+        if verifier is not None:
+            self.done.emit(verifier)
 
 
 class TeachFlow(QObject):

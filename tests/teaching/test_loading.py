@@ -39,3 +39,28 @@ def test_no_taught_notes_leaves_the_gallery_as_shipped(tmp_path, gallery):
     assert [p.key for p in problems] == ["model.missing"]
     assert len(recognizer.verifier.gallery.references) == len(gallery.references)
     assert taught.pending is None and taught.teacher is not None
+
+
+def test_the_terminal_merges_at_once_and_names_the_taught_note(tmp_path, gallery, negatives):
+    import io
+
+    import cv2
+
+    from desktop_app.console import run_console
+    from tests.spies import SpeechSpy
+
+    shipped = tmp_path / "gallery.npz"
+    gallery.save(shipped)
+    data = tmp_path / "data"
+    taught = open_taught(data)
+    assert Teacher(taught.store, gallery, negatives=negatives).learn(
+        "50", [examine(frame_of("50", p), "front").view for p in (0, 1)]).ok  # nothing cached
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "a.png"), frame_of("50", 2, seed=4))
+    out, spy = io.StringIO(), SpeechSpy()
+    code = run_console(source=str(folder), language="en", model=tmp_path / "none.onnx", gallery=shipped,
+                       speech=spy, stdin=io.StringIO("\nq\n"), out=out, data_dir=data, output_mode="app")
+    assert code == 0
+    keys = spy.keys
+    assert keys.index("teach.preparing") < keys.index("teach.ready") < keys.index("note.50")
