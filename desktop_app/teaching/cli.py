@@ -48,12 +48,10 @@ def add_parser(sub, common) -> None:
 
 
 def _say(catalogue, language: str, key: str, params: dict | None = None, *, err=False) -> None:
-    text = catalogue.text(key, language, **_numbers(params or {}))
+    from desktop_app.teaching.teacher import spoken
+
+    text = catalogue.text(key, language, **spoken(params or {}))
     print(text, file=sys.stderr if err else sys.stdout)
-
-
-def _numbers(params: dict) -> dict:
-    return {k: (int(v) if k == "value" and str(v).isdigit() else v) for k, v in params.items()}
 
 
 def run_teach(args) -> int:

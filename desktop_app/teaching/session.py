@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from desktop_app.recognition.evidence import DENOMINATIONS
 from desktop_app.teaching.checks import same_note
 from desktop_app.teaching.store import View
+from desktop_app.teaching.teacher import spoken
 from desktop_app.teaching.views import Examined
 from desktop_app.timing import TEACH_GUIDANCE_AFTER, TEACH_VIEW_SPACING
 
@@ -166,7 +167,7 @@ class TeachSession:
         self.outcome = outcome
         self.state = DONE
         say = self.announcer.say if outcome.ok else self.announcer.error
-        say(outcome.key, **_spoken(outcome.params))
+        say(outcome.key, **spoken(outcome.params))
 
     def cancel(self) -> bool:
         """Escape: ends the session before anything is saved. False when there is nothing to
@@ -177,7 +178,3 @@ class TeachSession:
         self.announcer.say("teach.cancelled")
         return True
 
-
-def _spoken(params: dict) -> dict:
-    """Values as numbers, so the Nepali voice says them in words."""
-    return {k: (int(v) if k == "value" and str(v).isdigit() else v) for k, v in params.items()}

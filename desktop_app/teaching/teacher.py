@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 MIN_VIEWS_PER_SIDE = 1
 TAUGHT_SERIES = "taught"
+TAUGHT_PREFIX = "taught:"  # reference ids of taught views: taught:<note id>#<view>
 
 
 @dataclass
@@ -43,6 +44,12 @@ class Outcome:
     seconds: float = 0.0
 
 
+def spoken(params: dict) -> dict:
+    """An outcome's params as the phrases take them: a value is a number, so the Nepali voice
+    says it in words."""
+    return {k: (int(v) if k == "value" and str(v).isdigit() else v) for k, v in params.items()}
+
+
 def taught_gallery(notes: Sequence[TaughtNote]) -> ReferenceGallery | None:
     """Every view of every taught note as one reference (unweighted: ``merge`` weighs)."""
     refs, pts, descs, owners = [], [], [], []
@@ -51,7 +58,7 @@ def taught_gallery(notes: Sequence[TaughtNote]) -> ReferenceGallery | None:
             w, h = v.size
             outline = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
             owners.append(np.full(len(v.points), len(refs), np.int32))
-            refs.append(Reference(f"taught:{note.id}#{i}", note.value, v.side, TAUGHT_SERIES,
+            refs.append(Reference(f"{TAUGHT_PREFIX}{note.id}#{i}", note.value, v.side, TAUGHT_SERIES,
                                   (w, h), outline))
             pts.append(v.points)
             descs.append(v.descriptors)
@@ -81,8 +88,8 @@ def fingerprint(path: Path, notes: Sequence[TaughtNote]) -> str:
 
 def taught_ids(gallery: ReferenceGallery) -> tuple[str, ...]:
     """The taught notes a merged gallery holds (its ``taught:<id>#<view>`` references)."""
-    return tuple(sorted({r.id[len("taught:"):].rsplit("#", 1)[0] for r in gallery.references
-                         if r.id.startswith("taught:")}))
+    return tuple(sorted({r.id[len(TAUGHT_PREFIX):].rsplit("#", 1)[0] for r in gallery.references
+                         if r.id.startswith(TAUGHT_PREFIX)}))
 
 
 class Teacher:
@@ -157,10 +164,10 @@ class Teacher:
         except OSError:
             log.warning("could not cache the merged gallery in %s", path, exc_info=True)
 
-    def verifier(self) -> Verifier:
-        """A Verifier of the gallery of the notes in the store now (its own, never the one the
-        recognizer scans with: a Verifier is not shared across threads)."""
-        gallery = self.gallery()
+    def verifier(self, notes: Sequence[TaughtNote] | None = None) -> Verifier:
+        """A Verifier of the gallery of these notes (default: those in the store now); its own,
+        never the one the recognizer scans with: a Verifier is not shared across threads."""
+        gallery = self.gallery(notes)
         if self._verifier is None:
             self._verifier = Verifier(gallery, self.th)
         return self._verifier
@@ -187,15 +194,16 @@ class Teacher:
         if any(n.id == note.id for n in stored):
             return Outcome(False, "teach.import_duplicate", {"id": note.id})
         refusal = (checks.inconsistent(views)
-                   or checks.known_as(views, value, self.verifier()))
+                   or checks.known_as(views, value, self.verifier(stored)))
+        extra = taught_gallery([note])
         if refusal is None:
-            alone = Verifier(taught_gallery([note]), self.th)
+            alone = Verifier(extra, self.th)
             refusal = checks.matches_negatives(alone, self.negatives, self.th.min_inliers)
         notes = stored + [note]
         merged = None
         if refusal is None:
             before = self.gallery(stored)
-            merged = merge(before, taught_gallery([note]))
+            merged = merge(before, extra)
             merged_verifier = Verifier(merged, self.th)
             refusal = (checks.keeps_others(before, merged)
                        or checks.distinct(views, value, merged_verifier))
