@@ -16,18 +16,11 @@ if [[ "${1:-}" == "--inner" ]]; then
     shift
     VIDEO=$1 OUT=$2 READER=$3 PRIVACY=$4
     shift 4
-    /usr/libexec/at-spi-bus-launcher --launch-immediately &
-    BUS=$!
-    sleep 1
+    start_bus
     # What Orca does when it starts (and undoes when it quits).
     dbus-send --session --print-reply --dest=org.a11y.Bus /org/a11y/bus org.freedesktop.DBus.Properties.Set \
         string:org.a11y.Status string:ScreenReaderEnabled "variant:boolean:$READER" >/dev/null
-    # ALSA reads ~/.asoundrc: the default device becomes a file.
-    mkdir -p "$OUT/home"
-    cat >"$OUT/home/.asoundrc" <<ASOUND
-pcm.!default { type file; slave.pcm "null"; file "|cat >>$OUT/sound.raw"; format "raw" }
-ASOUND
-    rm -f "$OUT/sound.raw"
+    sound_to_file "$OUT"
     # Announcements, as for Orca 45.2+ (this machine's Orca 43.1 would get speech-dispatcher:
     # tools/orca_proof.sh shows that path).
     printf '[speech]\nprivacy=%s\nreader_path=announcement\n' "$PRIVACY" >"$OUT/settings.ini"

@@ -26,3 +26,12 @@ expect_args() {
         for text in "${TEXTS[@]}"; do EXPECT_ARGS+=(--expect "$text"); done
     fi
 }
+
+# The app's sound goes to $1/sound.raw (16-bit mono 22050 Hz), never a speaker: ALSA reads
+# ~/.asoundrc, so the proof runs the app with HOME=$1/home, whose default device is that file.
+sound_to_file() {
+    mkdir -p "$1/home"
+    printf 'pcm.!default { type file; slave.pcm "null"; file "|cat >>%s/sound.raw"; format "raw" }\n' \
+        "$1" >"$1/home/.asoundrc"
+    rm -f "$1/sound.raw"
+}

@@ -51,11 +51,8 @@ OUT=$(realpath -m "${3:-/tmp/ncr-teach}")
 EXPECT=${4:-}
 shift $(( $# < 4 ? $# : 4 ))
 [[ "${1:-}" == "--" ]] && shift
-mkdir -p "$OUT/home"
-rm -f "$OUT"/*.png "$OUT/app.pid" "$OUT/sound.raw"
-# The app's sound goes to a file, never a speaker: an ALSA file device in a private HOME.
-printf 'pcm.!default { type file; slave.pcm "null"; file "|cat >>%s/sound.raw"; format "raw" }\n' "$OUT" \
-    >"$OUT/home/.asoundrc"
+rm -f "$OUT"/*.png "$OUT/app.pid"
+sound_to_file "$OUT"
 cd "$(dirname "$0")/.."
 HOME="$OUT/home" exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
     bash tools/teach_proof.sh --inner "$SOURCE" "$DIGIT" "$OUT" "$EXPECT" "$@"
