@@ -60,6 +60,8 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "SIFT not RootSIFT": (replace(SHIPPED, rootsift=False), {}, "plain SIFT distances"),
     "RANSAC not MAGSAC": (replace(SHIPPED, method=cv2.RANSAC), {}, "cv2.RANSAC homography"),
     "one plane": (replace(SHIPPED, second_plane=False), {}, "no second homography for folds"),
+    "no second pass": (replace(SHIPPED, retry_side=0), {},
+                       "no second detection at twice the working size where nothing was placed"),
 }
 
 

@@ -37,9 +37,11 @@ def _key(*parts) -> str:
 
 
 def frame_features(verifier: Verifier, name: str, load: Callable[[], np.ndarray],
-                   content_id: str) -> FrameFeatures:
-    """``verifier.features(load())``, cached on disk by content id and feature settings."""
-    key = _key(name, content_id, verifier_mod.WORKING_LONG_SIDE,
+                   content_id: str, long_side: int = verifier_mod.WORKING_LONG_SIDE
+                   ) -> FrameFeatures:
+    """``verifier.features(load(), long_side)``, cached on disk by content id and feature
+    settings."""
+    key = _key(name, content_id, long_side,
                verifier_mod.MAX_FRAME_KEYPOINTS, verifier_mod.FRAME_CONTRAST,
                verifier_mod.STRETCH_PERCENTILES, cv2.__version__)
     path = CACHE_DIR / "frames" / f"{key}.npz"
@@ -47,11 +49,19 @@ def frame_features(verifier: Verifier, name: str, load: Callable[[], np.ndarray]
         with np.load(path) as z:
             return FrameFeatures(tuple(int(v) for v in z["shape"]), float(z["scale"]),
                                  z["points"], z["descriptors"])
-    f = verifier.features(load())
+    f = verifier.features(load(), long_side)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, shape=np.array(f.shape), scale=f.scale, points=f.points,
              descriptors=f.descriptors)
     return f
+
+
+def verify_cached(verifier: Verifier, name: str, load: Callable[[], np.ndarray],
+                  content_id: str):
+    """``verifier.verify(load())`` with both passes' features cached."""
+    return verifier.verify_passes(
+        frame_features(verifier, name, load, content_id),
+        lambda: frame_features(verifier, name, load, content_id, verifier.options.retry_side))
 
 
 def file_id(path: Path) -> str:
@@ -98,8 +108,7 @@ def photo_rows(verifier: Verifier, photos: list[Item], refs: list[Item],
     out = []
     for p in photos:
         path = NPR_DIR / p.file
-        f = frame_features(verifier, p.file, lambda: read_image(path), file_id(path))
-        v = verifier.verify_features(f)
+        v = verify_cached(verifier, p.file, lambda: read_image(path), file_id(path))
         out.append(dict(file=p.file, truth=p.denomination, side=p.side, group=groups[p.file],
                         # covered: another physical note of this side is a reference
                         covered=covered_by_other_note(p, refs, groups),
@@ -141,7 +150,7 @@ def negative_images() -> list[tuple[str, str, str, Callable[[], np.ndarray], str
 def evaluate_negatives(verifier: Verifier, negatives=None) -> list[dict]:
     out = []
     for name, kind, half, load, cid in negatives or negative_images():
-        v = verifier.verify_features(frame_features(verifier, name, load, cid))
+        v = verify_cached(verifier, name, load, cid)
         out.append(dict(name=name, kind=kind, half=half, **record(v)))
     return out
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
 
 from desktop_app.recognition.gallery import ReferenceGallery
 from desktop_app.recognition.thresholds import Thresholds
 from desktop_app.recognition.verifier import FrameFeatures, Options, Verifier
 from training.build_gallery import gallery_items
 from training.data import Item, covered_by_other_note, physical_groups
-from training.folds import frame_features, outcome, photo_rows, record
+from training.folds import frame_features, outcome, photo_rows, record, verify_cached
 
 SEED = 7
 PER_SOURCE = 2  # hard frames per held-out reference or photo
@@ -35,6 +38,8 @@ class HardFrame:
     fold: str | None  # the held-out group; None for negatives (shipped gallery)
     covered: bool
     features: FrameFeatures
+    image: Callable[[], np.ndarray]  # the frame, for the second pass's cached features
+    content_id: str
 
 
 def hard_folds(items: list[Item]) -> dict[str, list[Item]]:
@@ -69,15 +74,20 @@ def hard_frames(items: list[Item], probe: Verifier, seed: int = SEED) -> list[Ha
             out.append(HardFrame(
                 name, s.kind, s.denomination, s.side, s.source, s.transforms, fold,
                 covered_by_other_note(src, remaining, fold_groups),
-                frame_features(probe, name, lambda s=s: s.image,
-                               f"{fold_seed}:{i}:{s.source}:{'+'.join(s.transforms)}")))
+                *_features(probe, name, s.image,
+                           f"{fold_seed}:{i}:{s.source}:{'+'.join(s.transforms)}")))
     neg_seed = zlib.crc32(f"{seed}:negatives".encode())
     for i, s in enumerate(generate([], neg_seed, negatives=NEGATIVES)):
         name = f"hard-negative:{s.kind}:{i}"
         out.append(HardFrame(name, s.kind, None, None, None, s.transforms, None, False,
-                             frame_features(probe, name, lambda s=s: s.image,
-                                            f"{neg_seed}:{i}:{s.kind}")))
+                             *_features(probe, name, s.image, f"{neg_seed}:{i}:{s.kind}")))
     return out
+
+
+def _features(probe: Verifier, name: str, image: np.ndarray, content_id: str):
+    def load():
+        return image
+    return frame_features(probe, name, load, content_id), load, content_id
 
 
 def evaluate_folds(full: ReferenceGallery, items: list[Item], frames: list[HardFrame],
@@ -107,7 +117,7 @@ def evaluate_folds(full: ReferenceGallery, items: list[Item], frames: list[HardF
 
 
 def _hard_row(verifier: Verifier, fr: HardFrame) -> dict:
-    v = verifier.verify_features(fr.features)
+    v = verify_cached(verifier, fr.name, fr.image, fr.content_id)
     named = v.denomination if v.accepted else None
     return dict(name=fr.name, kind=fr.kind, truth=fr.denomination, side=fr.side,
                 source=fr.source, transforms=list(fr.transforms), fold=fr.fold,

@@ -5,6 +5,8 @@ answers (where is a note, which value is it), with the mechanics here.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -128,3 +130,32 @@ def near_points(points: np.ndarray, neighbours: int = 1):
                                   params=dict(checks=32))
         return idx.astype(np.int64), d2
     return search
+
+
+@dataclass
+class Candidate:
+    """One reference placed in the frame by the verifier."""
+
+    ref: int
+    inliers: int  # alignment inliers, spatially deduplicated
+    H: np.ndarray  # reference -> working frame
+    quad: np.ndarray  # 4x2 outline in working-frame pixels
+    weighted: float  # v1 score: shared-artwork-weighted inliers
+    value: float = 0.0  # guided value-specific matches
+    # Placed by two homographies (the halves of a folded note): (H2, fold x, H2 right of it).
+    fold: tuple | None = None
+
+    @property
+    def folded(self) -> bool:
+        return self.fold is not None
+
+    def project(self, pts: np.ndarray) -> np.ndarray:
+        """Reference points into the frame, each half of a folded note by its own fit."""
+        p = pts.reshape(-1, 1, 2).astype(np.float64)
+        out = cv2.perspectiveTransform(p, self.H).reshape(-1, 2)
+        if self.fold is not None:
+            H2, x, right = self.fold
+            sel = (pts[:, 0] > x) if right else (pts[:, 0] <= x)
+            if sel.any():
+                out[sel] = cv2.perspectiveTransform(p[sel], H2).reshape(-1, 2)
+        return out.astype(np.float32)

@@ -99,3 +99,43 @@ def test_root_sift_is_a_unit_hellinger_descriptor():
     r = root_sift(d)
     np.testing.assert_allclose(np.linalg.norm(r, axis=1), 1.0, atol=1e-5)
     assert r.min() >= 0
+
+
+def _small_note_frame(denomination: str) -> np.ndarray:
+    """A note about 80 px wide in a 640x480 frame: too small for SIFT at the working size."""
+    return place_note(synthetic_note(denomination), synthetic_scene(4),
+                      [[250, 200], [330, 205], [327, 245], [248, 240]])
+
+
+@pytest.mark.parametrize("denomination", ["20", "100", "500"])
+def test_second_pass_at_twice_the_size_names_a_small_note(gallery, denomination):
+    frame = _small_note_frame(denomination)
+    one = Verifier(gallery, options=replace(Options(), retry_side=0)).verify(frame)
+    two = Verifier(gallery).verify(frame)
+    assert one.outline is None and not one.accepted
+    assert two.accepted and two.denomination == denomination
+    # The outline comes back in frame pixels, around where the note was put.
+    assert 240 <= two.outline[:, 0].min() and two.outline[:, 0].max() <= 340
+
+
+def test_second_pass_runs_only_where_nothing_was_placed(gallery):
+    v = Verifier(gallery)
+    asked = []
+
+    def second(name, frame):
+        def load():
+            asked.append(name)
+            return v.features(frame, v.options.retry_side)
+        return load
+    clear = place_note(synthetic_note("10"), synthetic_scene(2), CORNERS)
+    assert v.verify_passes(v.features(clear), second("clear", clear)).accepted
+    assert asked == []
+    small = _small_note_frame("500")
+    assert v.verify_passes(v.features(small), second("small", small)).accepted
+    assert asked == ["small"]
+    # Nothing in either pass: the first pass's verdict (its keypoint count) is kept.
+    empty = synthetic_scene(5)
+    first = v.features(empty)
+    out = v.verify_passes(first, second("empty", empty))
+    assert asked == ["small", "empty"]
+    assert out.outline is None and out.keypoints == len(first.points)
