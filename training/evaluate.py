@@ -60,8 +60,14 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "SIFT not RootSIFT": (replace(SHIPPED, rootsift=False), {}, "plain SIFT distances"),
     "RANSAC not MAGSAC": (replace(SHIPPED, method=cv2.RANSAC), {}, "cv2.RANSAC homography"),
     "one plane": (replace(SHIPPED, second_plane=False), {}, "no second homography for folds"),
-    "no second pass": (replace(SHIPPED, retry_side=0), {},
-                       "no second detection at twice the working size where nothing was placed"),
+    "no retries": (replace(SHIPPED, retries=()), {},
+                   "where the frame places no note, no second look (neither deblurred nor enlarged)"),
+    "no deblurring": (replace(SHIPPED, retries=("enlarged",)), {},
+                      "no retry with the frame's motion blur undone (the enlarged retry kept)"),
+    "retry unplaced only": (replace(SHIPPED, retry_unnamed=False), {},
+                            "retries only where nothing was placed (not where a note was placed but not named)"),
+    "no enlarging": (replace(SHIPPED, retries=("deblurred",)), {},
+                     "no retry at twice the working size (the deblurred retry kept)"),
 }
 
 

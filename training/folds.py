@@ -36,12 +36,23 @@ def _key(*parts) -> str:
     return hashlib.sha1("|".join(str(p) for p in parts).encode()).hexdigest()[:20]
 
 
+def _pass_key(pass_: str):
+    """What decides a pass's features beyond the frame itself (the plain and enlarged keys are
+    the long side, as before the passes had names, so earlier caches stay valid)."""
+    from desktop_app.recognition import deblur, frames
+    if pass_ == "plain":
+        return frames.WORKING_LONG_SIDE
+    if pass_ == "enlarged":
+        return frames.ENLARGED_LONG_SIDE
+    return (f"{pass_}:{deblur.MIN_LENGTH}:{deblur.MAX_LENGTH}:{deblur.ANGLE_STEP}:"
+            f"{deblur.WIENER_K}")
+
+
 def frame_features(verifier: Verifier, name: str, load: Callable[[], np.ndarray],
-                   content_id: str, long_side: int = verifier_mod.WORKING_LONG_SIDE
-                   ) -> FrameFeatures:
-    """``verifier.features(load(), long_side)``, cached on disk by content id and feature
+                   content_id: str, pass_: str = "plain") -> FrameFeatures:
+    """``verifier.features(load(), pass_)``, cached on disk by content id and feature
     settings."""
-    key = _key(name, content_id, long_side,
+    key = _key(name, content_id, _pass_key(pass_),
                verifier_mod.MAX_FRAME_KEYPOINTS, verifier_mod.FRAME_CONTRAST,
                verifier_mod.STRETCH_PERCENTILES, cv2.__version__)
     path = CACHE_DIR / "frames" / f"{key}.npz"
@@ -49,7 +60,7 @@ def frame_features(verifier: Verifier, name: str, load: Callable[[], np.ndarray]
         with np.load(path) as z:
             return FrameFeatures(tuple(int(v) for v in z["shape"]), float(z["scale"]),
                                  z["points"], z["descriptors"])
-    f = verifier.features(load(), long_side)
+    f = verifier.features(load(), pass_)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, shape=np.array(f.shape), scale=f.scale, points=f.points,
              descriptors=f.descriptors)
@@ -58,10 +69,9 @@ def frame_features(verifier: Verifier, name: str, load: Callable[[], np.ndarray]
 
 def verify_cached(verifier: Verifier, name: str, load: Callable[[], np.ndarray],
                   content_id: str):
-    """``verifier.verify(load())`` with both passes' features cached."""
+    """``verifier.verify(load())`` with every pass's features cached."""
     return verifier.verify_passes(
-        frame_features(verifier, name, load, content_id),
-        lambda: frame_features(verifier, name, load, content_id, verifier.options.retry_side))
+        lambda p: frame_features(verifier, name, load, content_id, p))
 
 
 def file_id(path: Path) -> str:

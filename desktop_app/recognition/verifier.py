@@ -26,18 +26,14 @@ import cv2
 import numpy as np
 
 from desktop_app.recognition.evidence import Verification
-from desktop_app.recognition.gallery import ReferenceGallery, detect, make_sift, to_grey
+from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS,  # noqa: F401
+                                            PASSES, STRETCH_PERCENTILES, WORKING_LONG_SIDE,
+                                            FrameFeatures, frame_features)
+from desktop_app.recognition.gallery import ReferenceGallery, make_sift
 from desktop_app.recognition.imaging import (Candidate, Matcher, near_points, plausible_outline,
-                                             position_hint, root_sift, spots, stretch)
+                                             position_hint, root_sift, spots)
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
-WORKING_LONG_SIDE = 640  # frames are matched at this size: speed, and scale-stable inliers
-MAX_FRAME_KEYPOINTS = 1500
-# Frames are contrast-stretched and SIFT's contrast threshold lowered: a dim room or a blurred
-# note leaves too few keypoints at OpenCV's default (0.04) to place the note at all. The
-# keypoint cap keeps the strongest, so a well-lit frame keeps what it had.
-FRAME_CONTRAST = 0.015
-STRETCH_PERCENTILES = (1, 99)
 RANSAC_PX = 6.0  # reprojection tolerance in working-size pixels
 # A reference needs this many validated inliers before it counts at all, even as runner-up:
 # fewer than this fit almost any four-point model by chance.
@@ -74,19 +70,14 @@ class Options:
     # Subtract what a deliberately misplaced reference finds (chance matches). Measured: no
     # safer (closest wrong value unchanged) and one hard frame fewer, so off by default.
     control: bool = False
-    # Where nothing could be placed, detect again at this long side (0: no second pass),
-    # upscaling a smaller frame: a small or blurred note's corners are then big enough for
-    # SIFT's finest octave. Measured: at twice the working size 6 more hard frames named, none
-    # wrong; at half size (shorter blur) none. Clear frames never pay for it.
-    retry_side: int = 2 * WORKING_LONG_SIDE
-
-
-@dataclass(frozen=True)
-class FrameFeatures:
-    shape: tuple[int, int]  # working image (h, w)
-    scale: float  # working size / original size
-    points: np.ndarray  # N x 2 float32, working pixels
-    descriptors: np.ndarray  # N x 128 uint8 SIFT
+    # Where the frame as it is names no note, look again in these passes, in this order, until
+    # one names it (``frames.PASSES``): motion blur undone, then twice the size. Each look is
+    # held to the same bar. Measured one by one (models/EVALUATION.md): hard set 59 -> 79/136
+    # named, 0 wrong, the closest wrong value unchanged; a frame named at once never pays.
+    retries: tuple[str, ...] = ("deblurred", "enlarged")
+    # False: retry only where nothing was placed at all (measured: 73/136; a placed but unnamed
+    # note is where a second look helps most, and a note of an unknown design pays for it).
+    retry_unnamed: bool = True
 
 
 def accepts(inliers: int, score: float, runner_up_score: float,
@@ -120,37 +111,33 @@ class Verifier:
         self._all_of = [np.nonzero(gallery.owners == r)[0] for r in range(len(gallery.references))]
 
     # --- features -----------------------------------------------------------------------
-    def features(self, image: np.ndarray, long_side: int = WORKING_LONG_SIDE) -> FrameFeatures:
-        """SIFT of one frame (BGR, or already grey) at the working size."""
-        grey = to_grey(image)
-        h0, w0 = grey.shape
-        scale = long_side / max(h0, w0)
-        if long_side <= WORKING_LONG_SIDE:  # only the second pass enlarges a frame
-            scale = min(1.0, scale)
-        work = grey if scale == 1.0 else cv2.resize(
-            grey, (max(1, round(w0 * scale)), max(1, round(h0 * scale))),
-            interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
-        pts, desc = detect(stretch(work, STRETCH_PERCENTILES), MAX_FRAME_KEYPOINTS,
-                           sift=self._sift)
-        return FrameFeatures(work.shape[:2], scale, pts, desc)
+    def features(self, image: np.ndarray, pass_: str = "plain") -> FrameFeatures:
+        """SIFT of one frame (BGR, or already grey) at the working size, as ``pass_`` sees it."""
+        return frame_features(self._sift, image, pass_)
 
     def verify(self, image: np.ndarray, candidates: Sequence[str] | None = None
                ) -> Verification:
         """Verify one frame. ``candidates`` (denominations, best first, e.g. from the model)
         only order the work; every denomination with enough tentative matches is examined, so
         ``accepted`` never depends on the model being right."""
-        return self.verify_passes(self.features(image), lambda: self.features(
-            image, self.options.retry_side), candidates)
+        return self.verify_passes(lambda p: self.features(image, p), candidates)
 
-    def verify_passes(self, first: FrameFeatures, second: Callable[[], FrameFeatures],
+    def verify_passes(self, features_of: Callable[[str], FrameFeatures],
                       candidates: Sequence[str] | None = None) -> Verification:
-        """``first``'s verdict; where it placed no note, ``second()``'s (features of the same
-        frame for the second pass, only then computed) when that one places a note."""
-        v = self.verify_features(first, candidates)
-        if v.outline is not None or not self.options.retry_side:
-            return v
-        again = self.verify_features(second(), candidates)
-        return again if again.outline is not None else v
+        """The plain pass's verdict; where it named no note, the first retry pass that names one
+        (``features_of(pass)`` gives that pass's features, computed only when needed). When no
+        look names it, the plain pass's verdict stands (its outline and hint)."""
+        first = self.verify_features(features_of("plain"), candidates)
+        for p in self.options.retries:
+            if self._settled(first):
+                return first
+            again = self.verify_features(features_of(p), candidates)
+            if self._settled(again):
+                return again
+        return first
+
+    def _settled(self, v: Verification) -> bool:
+        return v.accepted or (not self.options.retry_unnamed and v.outline is not None)
 
     def verify_features(self, f: FrameFeatures, candidates: Sequence[str] | None = None
                         ) -> Verification:

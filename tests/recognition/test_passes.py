@@ -1,0 +1,115 @@
+"""The verifier's retries where a frame places no note: motion blur undone, then enlarged."""
+from dataclasses import replace
+
+import cv2
+import numpy as np
+import pytest
+
+from desktop_app.recognition import deblur
+from desktop_app.recognition.frames import frame_features
+from desktop_app.recognition.verifier import Options, Verifier
+from tests.builders.notes import place_note, synthetic_gallery, synthetic_note, synthetic_scene
+
+CORNERS = [[120, 90], [520, 120], [500, 330], [110, 300]]
+
+
+@pytest.fixture(scope="module")
+def gallery():
+    return synthetic_gallery(("5", "10", "20", "100", "500"))
+
+
+def _blurred(frame: np.ndarray, length: int, angle: float) -> np.ndarray:
+    return cv2.filter2D(frame, -1, deblur.line_kernel(length, angle))
+
+
+def _small_note_frame(denomination: str) -> np.ndarray:
+    """A note about 80 px wide in a 640x480 frame: too small for SIFT at the working size."""
+    return place_note(synthetic_note(denomination), synthetic_scene(4),
+                      [[250, 200], [330, 205], [327, 245], [248, 240]])
+
+
+@pytest.mark.parametrize("length, angle", [(11, 0), (17, 45), (23, 120), (15, 90)])
+def test_the_cepstrum_finds_a_straight_blurs_length_and_angle(length, angle):
+    frame = place_note(synthetic_note("100"), synthetic_scene(2), CORNERS)
+    grey = cv2.cvtColor(_blurred(frame, length, angle), cv2.COLOR_BGR2GRAY)
+    found_length, found_angle = deblur.estimate(grey)
+    assert abs(found_length - length) <= 2
+    assert min(abs(found_angle - angle), 180 - abs(found_angle - angle)) <= 6
+
+
+def test_deblurring_restores_edges():
+    frame = cv2.cvtColor(place_note(synthetic_note("20"), synthetic_scene(3), CORNERS),
+                         cv2.COLOR_BGR2GRAY)
+    blurred = cv2.filter2D(frame, -1, deblur.line_kernel(19, 30))
+    restored = deblur.deblur(blurred)
+    assert restored.shape == frame.shape and restored.dtype == np.uint8
+
+    def error(img):  # against the sharp frame, away from the borders
+        return float(np.abs(img[40:-40, 40:-40].astype(float) - frame[40:-40, 40:-40]).mean())
+    assert error(restored) < 0.8 * error(blurred)
+
+
+def test_a_motion_blurred_note_is_named_after_deblurring(gallery):
+    frame = _blurred(place_note(synthetic_note("500"), synthetic_scene(3), CORNERS), 19, 100)
+    plain = Verifier(gallery, options=replace(Options(), retries=())).verify(frame)
+    assert plain.outline is None and not plain.accepted
+    v = Verifier(gallery, options=replace(Options(), retries=("deblurred",))).verify(frame)
+    assert v.accepted and v.denomination == "500" and v.inliers >= 3 * 12
+
+
+@pytest.mark.parametrize("denomination", ["20", "100", "500"])
+def test_the_enlarged_pass_names_a_small_note(gallery, denomination):
+    frame = _small_note_frame(denomination)
+    one = Verifier(gallery, options=replace(Options(), retries=())).verify(frame)
+    two = Verifier(gallery, options=replace(Options(), retries=("enlarged",))).verify(frame)
+    assert one.outline is None and not one.accepted
+    assert two.accepted and two.denomination == denomination
+    # The outline comes back in frame pixels, around where the note was put.
+    assert 240 <= two.outline[:, 0].min() and two.outline[:, 0].max() <= 340
+
+
+def test_retries_run_in_order_and_only_while_nothing_is_placed(gallery):
+    v = Verifier(gallery)
+    assert v.options.retries == ("deblurred", "enlarged")
+    asked = []
+
+    def features_of(name, frame):
+        def load(pass_):
+            asked.append((name, pass_))
+            return v.features(frame, pass_)
+        return load
+    clear = place_note(synthetic_note("10"), synthetic_scene(2), CORNERS)
+    assert v.verify_passes(features_of("clear", clear)).accepted
+    assert asked == [("clear", "plain")]
+    asked.clear()
+    small = _small_note_frame("500")
+    assert v.verify_passes(features_of("small", small)).accepted
+    assert [p for _, p in asked] == ["plain", "deblurred", "enlarged"]
+    asked.clear()
+    # Nothing in any pass: the plain pass's verdict (its keypoint count) is kept.
+    empty = synthetic_scene(5)
+    out = v.verify_passes(features_of("empty", empty))
+    assert [p for _, p in asked] == ["plain", "deblurred", "enlarged"]
+    assert out.outline is None and out.keypoints == len(v.features(empty).points)
+
+
+def test_a_placed_but_unnamed_frame_is_looked_at_again(gallery):
+    """A note of a value the gallery lacks is placed by the shared artwork and not named: by
+    default every retry looks at it (and none names it); with ``retry_unnamed`` off, none."""
+    frame = place_note(synthetic_note("50"), synthetic_scene(3), CORNERS)
+    for unnamed, want in ((True, ["plain", "deblurred", "enlarged"]), (False, ["plain"])):
+        v = Verifier(gallery, options=replace(Options(), retry_unnamed=unnamed))
+        asked = []
+
+        def features_of(pass_):
+            asked.append(pass_)
+            return v.features(frame, pass_)
+        out = v.verify_passes(features_of)
+        assert asked == want
+        assert out.outline is not None and not out.accepted  # the plain verdict, with its outline
+        assert out.hint == "other_side"
+
+
+def test_an_unknown_pass_is_refused():
+    with pytest.raises(ValueError, match="unknown pass"):
+        frame_features(cv2.SIFT_create(), np.zeros((48, 64), np.uint8), "sideways")
