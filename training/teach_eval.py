@@ -46,7 +46,7 @@ from desktop_app.teaching.store import UserStore, View, note_bytes, note_from_by
 from desktop_app.teaching.teacher import Teacher
 from training.build_gallery import gallery_items
 from training.data import NPR_DIR, Item, load_manifest, physical_groups, read_image
-from training.folds import CACHE_DIR, file_id, frame_features, outcome
+from training.folds import CACHE_DIR, file_id, outcome, verify_cached
 
 SEED = 11
 KS = (1, 2, 3)
@@ -174,14 +174,10 @@ class Photos:
             self._views[key] = (e.view, e.problem)
         return self._views[key]
 
-    @staticmethod
-    def features(verifier: Verifier, item: Item):
-        path = NPR_DIR / item.file
-        return frame_features(verifier, item.file, lambda: read_image(path), file_id(path))
-
 
 def named(verifier: Verifier, photos: Photos, item: Item) -> dict:
-    v = verifier.verify_features(photos.features(verifier, item))
+    path = NPR_DIR / item.file  # the app's decision: every retry pass too (cached features)
+    v = verify_cached(verifier, item.file, lambda: read_image(path), file_id(path))
     return dict(file=item.file, named=v.denomination if v.accepted else None,
                 best=v.denomination, inliers=v.inliers, score=round(v.score, 1),
                 outcome=outcome(v.denomination if v.accepted else None, item.denomination))
