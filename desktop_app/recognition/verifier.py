@@ -48,7 +48,6 @@ MIN_INLIER_SPREAD = 0.02  # convex hull of inliers, as a fraction of the referen
 # is within this fraction of the projected note's diagonal (at least GUIDED_MIN_PX).
 GUIDED_RADIUS = 0.012
 GUIDED_MIN_PX = 3.0
-GUIDED_NEIGHBOURS = 1  # the frame keypoint nearest each predicted position
 # RootSIFT distance (unit vectors: 0 same, about 1.1 unrelated) for a guided match.
 GUIDED_MAX_DIST = 0.5
 # A value-specific match must be this much closer to its value's reference than to any
@@ -273,7 +272,7 @@ class Verifier:
                 for c in cands:
                     c.value = c.weighted
             return {d: max(cs, key=lambda c: (c.value, c.inliers)) for d, cs in placed.items()}
-        near, frame_desc = near_points(f.points, GUIDED_NEIGHBOURS), root_sift(f.descriptors)
+        near, frame_desc = near_points(f.points, f.shape), root_sift(f.descriptors)
         specific: dict[str, np.ndarray] = {}
         best: dict[str, Candidate] = {}
         for d, cands in placed.items():
@@ -352,7 +351,7 @@ class Verifier:
         diag = float(np.linalg.norm(c.quad[2] - c.quad[0])
                      + np.linalg.norm(c.quad[3] - c.quad[1])) / 2
         radius = max(GUIDED_MIN_PX, GUIDED_RADIUS * diag)
-        cand, d2 = near(pred)  # nearest frame keypoints by position, k per prediction
+        cand, d2 = near(pred)  # the nearest frame keypoint by position, per prediction
         ok_pos = d2 <= radius * radius
         rows, cols = np.nonzero(ok_pos)
         if len(rows) == 0:

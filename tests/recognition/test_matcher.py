@@ -56,3 +56,26 @@ def test_search_distances_are_rootsift_distances(descriptors):
     idx, dist = Matcher(gallery, owners, rootsift=True).knn(queries[:50])
     direct = np.linalg.norm(root_sift(gallery[idx[:, 0]]) - root_sift(queries[:50]), axis=1)
     np.testing.assert_allclose(dist[:, 0], direct, atol=1e-4)
+
+
+def test_nearest_keypoint_by_position_is_the_exact_nearest_almost_always():
+    from desktop_app.recognition.imaging import near_points
+    rng = np.random.default_rng(5)
+    h, w = 480, 640
+    points = (rng.random((1500, 2)) * [w, h]).astype(np.float32)
+    points = np.vstack([points, points[:100]])  # several orientations at one spot
+    pred = (rng.random((2000, 2)) * [w - 1, h - 1]).astype(np.float32)
+    idx, d2 = near_points(points, (h, w))(pred)
+    assert idx.shape == d2.shape == (2000, 1)
+    exact = ((pred[:, None, :] - points[None, :, :]) ** 2).sum(axis=2).min(axis=1)
+    got = ((points[idx[:, 0]] - pred) ** 2).sum(axis=1)
+    np.testing.assert_allclose(d2[:, 0], got, rtol=1e-5, atol=1e-4)  # the distance it reports
+    assert np.all(got >= exact - 1e-3)
+    near = exact < 10 ** 2  # what the verifier asks about: keypoints a few pixels away
+    assert np.mean(np.isclose(got[near], exact[near], atol=1e-3)) >= 0.99
+
+
+def test_nearest_keypoint_search_with_nothing_to_find():
+    from desktop_app.recognition.imaging import near_points
+    idx, d2 = near_points(np.zeros((0, 2), np.float32), (48, 64))(np.ones((3, 2), np.float32))
+    assert idx.shape == (3, 0) and d2.shape == (3, 0)

@@ -99,3 +99,20 @@ def test_root_sift_is_a_unit_hellinger_descriptor():
     r = root_sift(d)
     np.testing.assert_allclose(np.linalg.norm(r, axis=1), 1.0, atol=1e-5)
     assert r.min() >= 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_stretch_of_an_8_bit_frame_matches_the_float_formula(seed):
+    """The histogram and look-up-table path gives exactly what the per-pixel formula gives."""
+    rng = np.random.default_rng(seed)
+    lo, hi = sorted(rng.integers(0, 256, 2))
+    grey = rng.integers(lo, hi + 1, (97, 131)).astype(np.uint8)
+    grey[rng.random(grey.shape) < 0.01] = rng.integers(0, 256)
+    want_lo, want_hi = np.percentile(grey, (1, 99))
+    out = stretch(grey, (1, 99))
+    if want_hi - want_lo < 1 or (want_lo <= 0 and want_hi >= 255):
+        assert out is grey
+        return
+    gain = 255.0 / (want_hi - want_lo)
+    want = np.clip((grey.astype(np.float32) - want_lo) * gain, 0, 255).astype(np.uint8)
+    np.testing.assert_array_equal(out, want)
