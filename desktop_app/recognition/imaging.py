@@ -6,7 +6,6 @@ answers (where is a note, which value is it), with the mechanics here.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -61,9 +60,8 @@ class Matcher:
             # FLANN's search runs on one core and releases the GIL; the two halves of the
             # frame's keypoints are searched at once (same results: each query is searched
             # on its own). Measured: 56 -> 29 ms per hard frame on two cores.
-            other = _pool().submit(self._search, query[half:])
-            first = self._search(query[:half])
-            second = other.result()
+            first, second = both(lambda: self._search(query[:half]),
+                                 lambda: self._search(query[half:]))
             idx, sq = np.vstack([first[0], second[0]]), np.vstack([first[1], second[1]])
         return idx.astype(np.int64), np.sqrt(np.maximum(sq, 0))
 
@@ -77,18 +75,25 @@ class Matcher:
         return {int(r): (q[owners == r], g[owners == r]) for r in np.unique(owners)}
 
 
-_POOL: ThreadPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
+def both(here, there):
+    """(here(), there()), ``there`` run on a short-lived daemon thread meanwhile: like the
+    app's workers it never holds up the process's exit, and nothing is left running after."""
+    out: dict = {}
 
-
-def _pool() -> ThreadPoolExecutor:
-    """One helper thread for every Matcher (a second verifier's half waits its turn; the
-    caller's own half never does, so two verifiers cannot block each other)."""
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="knn")
-        return _POOL
+    def run():
+        try:
+            out["value"] = there()
+        except BaseException as exc:  # handed to the caller below
+            out["error"] = exc
+    thread = threading.Thread(target=run, name="knn", daemon=True)
+    thread.start()
+    try:
+        mine = here()
+    finally:
+        thread.join()
+    if "error" in out:
+        raise out["error"]
+    return mine, out["value"]
 
 
 def spots(points: np.ndarray) -> int:

@@ -79,3 +79,17 @@ def test_nearest_keypoint_search_with_nothing_to_find():
     from desktop_app.recognition.imaging import near_points
     idx, d2 = near_points(np.zeros((0, 2), np.float32), (48, 64))(np.ones((3, 2), np.float32))
     assert idx.shape == (3, 0) and d2.shape == (3, 0)
+
+
+def test_both_runs_the_other_half_on_a_thread_that_is_gone_after():
+    import threading
+    from desktop_app.recognition.imaging import both
+    names = []
+    assert both(lambda: 1, lambda: names.append(threading.current_thread().name) or 2) == (1, 2)
+    assert names == ["knn"]
+    assert not any(t.name == "knn" for t in threading.enumerate())
+
+    def fails():
+        raise RuntimeError("index gone")
+    with pytest.raises(RuntimeError, match="index gone"):
+        both(lambda: 1, fails)
