@@ -182,10 +182,11 @@ def near_points(points: np.ndarray, shape: tuple[int, int]):
     squared distances), both M x 1.
 
     A distance transform of the keypoints' pixels labels every pixel with its nearest
-    keypoint once per frame; each prediction then looks up the four pixels around it and keeps
+    keypoint once per frame; each prediction then looks up the 3x3 pixels around it and keeps
     the closest of their keypoints by exact distance. Measured against an exact search: the
-    same keypoint 99.5% of the time, at a quarter of the cost of a kd-tree per look-up (the
-    verifier looks up ~15 sets of predictions per frame)."""
+    same keypoint 99.8% of the time, as often as the kd-tree this replaced, at less than half
+    its cost per look-up (the verifier looks up ~15 sets of predictions per frame). Looking up
+    only the 2x2 pixels around it (99.5%) cost one hard frame in the evaluation."""
     h, w = shape
     hi = np.array([w - 1, h - 1])
     pix = np.clip(np.round(points).astype(np.int64), 0, hi)
@@ -195,13 +196,13 @@ def near_points(points: np.ndarray, shape: tuple[int, int]):
                                                 labelType=cv2.DIST_LABEL_PIXEL)
     keypoint_of = np.zeros(int(labels.max()) + 1, np.int64)
     keypoint_of[labels[pix[:, 1], pix[:, 0]]] = np.arange(len(points))  # one per pixel
-    corners = np.array([[0, 0], [1, 0], [0, 1], [1, 1]])
+    around = np.array([[dx, dy] for dx in (-1, 0, 1) for dy in (-1, 0, 1)])
 
     def search(pred: np.ndarray):
         if len(points) == 0 or len(pred) == 0:
             return np.zeros((len(pred), 0), np.int64), np.zeros((len(pred), 0), np.float32)
-        at = np.clip(np.floor(pred).astype(np.int64)[:, None, :] + corners, 0, hi)
-        cand = keypoint_of[labels[at[..., 1], at[..., 0]]]  # M x 4
+        at = np.clip(np.floor(pred).astype(np.int64)[:, None, :] + around, 0, hi)
+        cand = keypoint_of[labels[at[..., 1], at[..., 0]]]  # M x 9
         d2 = ((points[cand] - pred[:, None, :]) ** 2).sum(axis=2)
         best = d2.argmin(axis=1)
         rows = np.arange(len(pred))

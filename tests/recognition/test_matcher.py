@@ -17,6 +17,14 @@ def descriptors():
     return gallery, owners, queries
 
 
+def _counting(matcher: Matcher, monkeypatch) -> list[int]:
+    """The sizes of the pieces the matcher searches, as it searches them."""
+    calls: list[int] = []
+    search = matcher._search
+    monkeypatch.setattr(matcher, "_search", lambda q: calls.append(len(q)) or search(q))
+    return calls
+
+
 def _whole(matcher: Matcher, queries: np.ndarray):
     idx, sq = matcher._search(matcher._prepare(queries))
     return idx.astype(np.int64), np.sqrt(np.maximum(sq, 0))
@@ -25,9 +33,7 @@ def _whole(matcher: Matcher, queries: np.ndarray):
 def test_a_split_search_gives_exactly_the_one_piece_answers(descriptors, monkeypatch):
     gallery, owners, queries = descriptors
     matcher = Matcher(gallery, owners, rootsift=True)
-    calls = []
-    search = matcher._search
-    monkeypatch.setattr(matcher, "_search", lambda q: calls.append(len(q)) or search(q))
+    calls = _counting(matcher, monkeypatch)
     monkeypatch.setattr(cv2, "getNumThreads", lambda: 2)
     idx, dist = matcher.knn(queries)
     assert calls == [450, 450]  # searched in two halves ...
@@ -40,9 +46,7 @@ def test_a_split_search_gives_exactly_the_one_piece_answers(descriptors, monkeyp
 def test_one_thread_or_few_keypoints_search_in_one_piece(descriptors, monkeypatch):
     gallery, owners, queries = descriptors
     matcher = Matcher(gallery, owners, rootsift=True)
-    calls = []
-    search = matcher._search
-    monkeypatch.setattr(matcher, "_search", lambda q: calls.append(len(q)) or search(q))
+    calls = _counting(matcher, monkeypatch)
     monkeypatch.setattr(cv2, "getNumThreads", lambda: 1)
     matcher.knn(queries)
     monkeypatch.setattr(cv2, "getNumThreads", lambda: 2)
