@@ -37,13 +37,13 @@ def _key(*parts) -> str:
 
 
 def _pass_key(pass_: str):
-    """What decides a pass's features beyond the frame itself (the plain and enlarged keys are
-    the long side, as before the passes had names, so earlier caches stay valid)."""
+    """What decides a pass's features beyond the frame itself (the plain key is the long side,
+    as before the passes had names, so earlier caches stay valid)."""
     from desktop_app.recognition import deblur, frames
     if pass_ == "plain":
         return frames.WORKING_LONG_SIDE
     if pass_ == "enlarged":
-        return frames.ENLARGED_LONG_SIDE
+        return f"{frames.ENLARGED_LONG_SIDE}:tiles:{frames.TILE_OVERLAP}"
     return (f"{pass_}:{deblur.MIN_LENGTH}:{deblur.MAX_LENGTH}:{deblur.ANGLE_STEP}:"
             f"{deblur.WIENER_K}")
 

@@ -25,6 +25,11 @@ MAX_FRAME_KEYPOINTS = 1500
 # keypoint cap keeps the strongest, so a well-lit frame keeps what it had.
 FRAME_CONTRAST = 0.015
 STRETCH_PERCENTILES = (1, 99)
+# The enlarged frame is described in 2 x 2 tiles, each overlapping its neighbours by this many
+# pixels: SIFT on the whole 1280x960 image (which it doubles again inside) briefly held ~280 MB
+# more, a tile holds about what a plain frame does. Keypoints are kept only in their tile's own
+# quarter (no duplicates) and the strongest MAX_FRAME_KEYPOINTS overall are used.
+TILE_OVERLAP = 64
 PASSES = ("plain", "deblurred", "enlarged")
 
 
@@ -51,5 +56,36 @@ def frame_features(sift, image: np.ndarray, pass_: str = "plain") -> FrameFeatur
         interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
     if pass_ == "deblurred":
         work = deblur(work)
-    pts, desc = detect(stretch(work, STRETCH_PERCENTILES), MAX_FRAME_KEYPOINTS, sift=sift)
+    work_stretched = stretch(work, STRETCH_PERCENTILES)
+    if pass_ == "enlarged":
+        pts, desc = detect_tiled(sift, work_stretched, MAX_FRAME_KEYPOINTS)
+    else:
+        pts, desc = detect(work_stretched, MAX_FRAME_KEYPOINTS, sift=sift)
     return FrameFeatures(work.shape[:2], scale, pts, desc)
+
+
+def detect_tiled(sift, grey: np.ndarray, max_keypoints: int, overlap: int = TILE_OVERLAP
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """``gallery.detect`` of a large image, 2 x 2 tiles at a time (see TILE_OVERLAP)."""
+    h, w = grey.shape
+    hy, hx = (h + 1) // 2, (w + 1) // 2
+    pts, descs, strength = [], [], []
+    for y0, y1 in ((0, hy), (hy, h)):
+        for x0, x1 in ((0, hx), (hx, w)):
+            ty, tx = max(0, y0 - overlap), max(0, x0 - overlap)
+            tile = grey[ty:min(h, y1 + overlap), tx:min(w, x1 + overlap)]
+            kps, desc = sift.detectAndCompute(np.ascontiguousarray(tile), None)
+            if desc is None or not kps:
+                continue
+            p = cv2.KeyPoint_convert(kps).reshape(-1, 2) + np.float32([tx, ty])
+            own = (p[:, 0] >= x0) & (p[:, 0] < x1) & (p[:, 1] >= y0) & (p[:, 1] < y1)
+            pts.append(p[own])
+            descs.append(desc[own])
+            strength.append(np.float32([k.response for k in kps])[own])
+    if not pts:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8)
+    keep = np.argsort(-np.concatenate(strength), kind="stable")[:max_keypoints]
+    desc = np.concatenate(descs)[keep]
+    # OpenCV's SIFT saturates each element to 0..255 before returning floats: uint8 is exact.
+    return (np.concatenate(pts)[keep].astype(np.float32),
+            np.clip(np.rint(desc), 0, 255).astype(np.uint8))
