@@ -43,7 +43,7 @@ def _pass_key(pass_: str):
     if pass_ == "plain":
         return frames.WORKING_LONG_SIDE
     if pass_ == "enlarged":
-        return f"{frames.ENLARGED_LONG_SIDE}:tiles:{frames.TILE_OVERLAP}"
+        return f"{frames.ENLARGED_LONG_SIDE}:tiles:{frames.TILES}:{frames.TILE_OVERLAP}"
     return (f"{pass_}:{deblur.MIN_LENGTH}:{deblur.MAX_LENGTH}:{deblur.ANGLE_STEP}:"
             f"{deblur.WIENER_K}")
 

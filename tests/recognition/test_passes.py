@@ -113,7 +113,7 @@ def test_a_placed_but_unnamed_frame_is_looked_at_again(gallery):
 
 def test_the_enlarged_frame_is_described_in_tiles_like_the_whole():
     """Tiling (to hold less memory) keeps what SIFT finds on the whole enlarged frame, also
-    where the four tiles meet, in the middle of the frame."""
+    in the middle of the frame and where tiles meet."""
     from desktop_app.recognition.frames import detect_tiled
     from desktop_app.recognition.gallery import detect, make_sift
     frame = place_note(synthetic_note("100"), synthetic_scene(2), CORNERS)
