@@ -186,7 +186,7 @@ def run_verification(quick: bool, pipeline: Pipeline | None, note: NoteImage | N
     sec.note(f"clear note: {note.source}; denomination {note.denomination}")
     sec.notes += pipeline.notes
     from desktop_app.recognition.gallery import detect, make_sift, to_grey
-    from desktop_app.recognition.verifier import MAX_FRAME_KEYPOINTS, WORKING_LONG_SIDE
+    from desktop_app.recognition.frames import MAX_FRAME_KEYPOINTS, WORKING_LONG_SIDE
 
     verifier = pipeline.recognizer.verifier
     runs = 15 if quick else 60

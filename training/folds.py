@@ -19,7 +19,8 @@ import cv2
 import numpy as np
 
 from desktop_app.recognition import gallery as gallery_mod
-from desktop_app.recognition import verifier as verifier_mod
+from desktop_app.recognition import deblur
+from desktop_app.recognition import frames as frames_mod
 from desktop_app.recognition.gallery import ReferenceGallery
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 from desktop_app.recognition.verifier import FrameFeatures, Options, Verifier
@@ -39,11 +40,11 @@ def _key(*parts) -> str:
 def _pass_key(pass_: str):
     """What decides a pass's features beyond the frame itself (the plain key is the long side,
     as before the passes had names, so earlier caches stay valid)."""
-    from desktop_app.recognition import deblur, frames
     if pass_ == "plain":
-        return frames.WORKING_LONG_SIDE
+        return frames_mod.WORKING_LONG_SIDE
     if pass_ == "enlarged":
-        return f"{frames.ENLARGED_LONG_SIDE}:tiles:{frames.TILES}:{frames.TILE_OVERLAP}"
+        return (f"{frames_mod.ENLARGED_LONG_SIDE}:tiles:{frames_mod.TILES}:"
+                f"{frames_mod.TILE_OVERLAP}")
     return (f"{pass_}:{deblur.MIN_LENGTH}:{deblur.MAX_LENGTH}:{deblur.ANGLE_STEP}:"
             f"{deblur.WIENER_K}")
 
@@ -53,8 +54,8 @@ def frame_features(verifier: Verifier, name: str, load: Callable[[], np.ndarray]
     """``verifier.features(load(), pass_)``, cached on disk by content id and feature
     settings."""
     key = _key(name, content_id, _pass_key(pass_),
-               verifier_mod.MAX_FRAME_KEYPOINTS, verifier_mod.FRAME_CONTRAST,
-               verifier_mod.STRETCH_PERCENTILES, cv2.__version__)
+               frames_mod.MAX_FRAME_KEYPOINTS, frames_mod.FRAME_CONTRAST,
+               frames_mod.STRETCH_PERCENTILES, cv2.__version__)
     path = CACHE_DIR / "frames" / f"{key}.npz"
     if path.is_file():
         with np.load(path) as z:
@@ -68,10 +69,14 @@ def frame_features(verifier: Verifier, name: str, load: Callable[[], np.ndarray]
 
 
 def verify_cached(verifier: Verifier, name: str, load: Callable[[], np.ndarray],
-                  content_id: str):
-    """``verifier.verify(load())`` with every pass's features cached."""
-    return verifier.verify_passes(
-        lambda p: frame_features(verifier, name, load, content_id, p))
+                  content_id: str, plain: FrameFeatures | None = None):
+    """``verifier.verify(load())`` with every pass's features cached (``plain``: the plain
+    pass's features, when the caller holds them already)."""
+    def features_of(pass_: str) -> FrameFeatures:
+        if pass_ == "plain" and plain is not None:
+            return plain
+        return frame_features(verifier, name, load, content_id, pass_)
+    return verifier.verify_passes(features_of)
 
 
 def file_id(path: Path) -> str:

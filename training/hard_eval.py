@@ -38,7 +38,7 @@ class HardFrame:
     fold: str | None  # the held-out group; None for negatives (shipped gallery)
     covered: bool
     features: FrameFeatures
-    image: Callable[[], np.ndarray]  # the frame, for the second pass's cached features
+    image: Callable[[], np.ndarray]  # the frame, for the retries' cached features
     content_id: str
 
 
@@ -117,7 +117,7 @@ def evaluate_folds(full: ReferenceGallery, items: list[Item], frames: list[HardF
 
 
 def _hard_row(verifier: Verifier, fr: HardFrame) -> dict:
-    v = verify_cached(verifier, fr.name, fr.image, fr.content_id)
+    v = verify_cached(verifier, fr.name, fr.image, fr.content_id, plain=fr.features)
     named = v.denomination if v.accepted else None
     return dict(name=fr.name, kind=fr.kind, truth=fr.denomination, side=fr.side,
                 source=fr.source, transforms=list(fr.transforms), fold=fr.fold,

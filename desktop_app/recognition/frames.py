@@ -77,18 +77,12 @@ def detect_tiled(sift, grey: np.ndarray, max_keypoints: int, overlap: int = TILE
         for x0, x1 in zip(xs[:-1], xs[1:]):
             ty, tx = max(0, y0 - overlap), max(0, x0 - overlap)
             tile = grey[ty:min(h, y1 + overlap), tx:min(w, x1 + overlap)]
-            kps, desc = sift.detectAndCompute(np.ascontiguousarray(tile), None)
-            if desc is None or not kps:
-                continue
-            p = cv2.KeyPoint_convert(kps).reshape(-1, 2) + np.float32([tx, ty])
+            p, desc, response = detect(np.ascontiguousarray(tile), max_keypoints, sift=sift,
+                                       strength=True)
+            p = p + np.float32([tx, ty])
             own = (p[:, 0] >= x0) & (p[:, 0] < x1) & (p[:, 1] >= y0) & (p[:, 1] < y1)
             pts.append(p[own])
             descs.append(desc[own])
-            strength.append(np.float32([k.response for k in kps])[own])
-    if not pts:
-        return np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8)
+            strength.append(response[own])
     keep = np.argsort(-np.concatenate(strength), kind="stable")[:max_keypoints]
-    desc = np.concatenate(descs)[keep]
-    # OpenCV's SIFT saturates each element to 0..255 before returning floats: uint8 is exact.
-    return (np.concatenate(pts)[keep].astype(np.float32),
-            np.clip(np.rint(desc), 0, 255).astype(np.uint8))
+    return np.concatenate(pts)[keep], np.concatenate(descs)[keep]

@@ -68,15 +68,18 @@ def make_sift(max_keypoints: int, contrast: float = 0.04) -> cv2.SIFT:
 
 
 def detect(grey: np.ndarray, max_keypoints: int, mask: np.ndarray | None = None,
-           sift: cv2.SIFT | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """SIFT keypoint positions (N x 2 float32) and descriptors (N x 128 uint8)."""
+           sift: cv2.SIFT | None = None, *, strength: bool = False) -> tuple[np.ndarray, ...]:
+    """SIFT keypoint positions (N x 2 float32) and descriptors (N x 128 uint8); with
+    ``strength``, also each keypoint's detector response (N float32)."""
     sift = sift or make_sift(max_keypoints)
     kps, desc = sift.detectAndCompute(grey, mask)
     if desc is None or not kps:
-        return np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8)
+        none = np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8)
+        return none + (np.zeros(0, np.float32),) if strength else none
     pts = np.array([k.pt for k in kps], np.float32)
     # OpenCV's SIFT saturates each element to 0..255 before returning floats: uint8 is exact.
-    return pts, np.clip(np.rint(desc), 0, 255).astype(np.uint8)
+    out = pts, np.clip(np.rint(desc), 0, 255).astype(np.uint8)
+    return out + (np.float32([k.response for k in kps]),) if strength else out
 
 
 def detect_scales(flat: np.ndarray, mask: np.ndarray, max_keypoints: int,

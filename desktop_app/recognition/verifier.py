@@ -26,8 +26,7 @@ import cv2
 import numpy as np
 
 from desktop_app.recognition.evidence import Verification
-from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS,  # noqa: F401
-                                            PASSES, STRETCH_PERCENTILES, WORKING_LONG_SIDE,
+from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS,
                                             FrameFeatures, frame_features)
 from desktop_app.recognition.gallery import ReferenceGallery, make_sift
 from desktop_app.recognition.imaging import (Candidate, Matcher, near_points, plausible_outline,

@@ -7,13 +7,20 @@ from desktop_app.voice.phrases import PhraseCatalogue
 from tests.teaching.conftest import frame_of
 
 
-def test_a_start_without_a_cached_merge_leaves_it_for_later(tmp_path, gallery, negatives):
+def _shipped_and_a_taught_fifty(tmp_path, gallery, negatives):
+    """The shipped gallery on disk and a data folder holding one taught Rs 50 (its merge not
+    cached yet): (gallery path, data folder, the TaughtNotes that taught it)."""
     shipped = tmp_path / "gallery.npz"
     gallery.save(shipped)
     data = tmp_path / "data"
     taught = open_taught(data)
     assert Teacher(taught.store, gallery, negatives=negatives).learn(
         "50", [examine(frame_of("50", p), "front").view for p in (0, 1)]).ok
+    return shipped, data, taught
+
+
+def test_a_start_without_a_cached_merge_leaves_it_for_later(tmp_path, gallery, negatives):
+    shipped, data, taught = _shipped_and_a_taught_fifty(tmp_path, gallery, negatives)
     recognizer, problems = load_recognizer(tmp_path / "none.onnx", shipped, extend=taught,
                                            phrases=PhraseCatalogue.load())
     assert "teach.preparing" in [p.key for p in problems] and taught.pending is not None
@@ -49,12 +56,7 @@ def test_the_terminal_merges_at_once_and_names_the_taught_note(tmp_path, gallery
     from desktop_app.console import run_console
     from tests.spies import SpeechSpy
 
-    shipped = tmp_path / "gallery.npz"
-    gallery.save(shipped)
-    data = tmp_path / "data"
-    taught = open_taught(data)
-    assert Teacher(taught.store, gallery, negatives=negatives).learn(
-        "50", [examine(frame_of("50", p), "front").view for p in (0, 1)]).ok  # nothing cached
+    shipped, data, _ = _shipped_and_a_taught_fifty(tmp_path, gallery, negatives)
     folder = tmp_path / "frames"
     folder.mkdir()
     cv2.imwrite(str(folder / "a.png"), frame_of("50", 2, seed=4))
