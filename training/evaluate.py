@@ -66,6 +66,8 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
                       "no retry with the frame's motion blur undone (the enlarged retry kept)"),
     "retry unplaced only": (replace(SHIPPED, retry_unnamed=False), {},
                             "retries only where nothing was placed (not where a note was placed but not named)"),
+    "no refinement": (replace(SHIPPED, refine=False), {},
+                      "no refit of each placement on guided correspondences (refine.py)"),
     "no enlarging": (replace(SHIPPED, retries=("deblurred",)), {},
                      "no retry at twice the working size (the deblurred retry kept)"),
 }
@@ -106,7 +108,7 @@ def sweep(photos: list[dict], negatives: list[dict], hard: list[dict]) -> list[d
 
                 def acc(r):
                     return r["denomination"] is not None and accepts(
-                        r["inliers"], r["score"], r["runner_up_score"], t)
+                        r["inliers"], r["score"], r["runner_up_score"], t, r.get("refined", False))
                 row = dict(min_value=mv, min_inliers=mi, min_margin=mm)
                 for half in ("tune", "held_out"):
                     row[f"negatives_{half}"] = sum(acc(n) for n in negatives if n["half"] == half)

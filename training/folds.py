@@ -108,7 +108,7 @@ def record(v) -> dict:
     return dict(denomination=v.denomination, matched_side=v.side, reference=v.reference,
                 inliers=v.inliers, score=round(v.score, 2), runner_up=v.runner_up,
                 runner_up_score=round(v.runner_up_score, 2), accepted=v.accepted,
-                keypoints=v.keypoints, hint=v.hint)
+                keypoints=v.keypoints, hint=v.hint, refined=v.refined)
 
 
 def outcome(named: str | None, truth: str | None) -> str:

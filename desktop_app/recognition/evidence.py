@@ -55,6 +55,9 @@ class Verification:
     keypoints: int = 0  # features detected in the frame
     # phrase key suffix: "move_closer" | "partial" | "hold_flat" | "other_side" | None
     hint: str | None = None
+    # The best candidate's placement was refitted on guided correspondences (verifier's
+    # ``refine``): its inliers are not ratio-test matches, so it is never strong on its own.
+    refined: bool = False
 
 
 @dataclass(frozen=True)

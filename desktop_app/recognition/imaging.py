@@ -222,6 +222,7 @@ class Candidate:
     value: float = 0.0  # guided value-specific matches
     # Placed by two homographies (the halves of a folded note): (H2, fold x, H2 right of it).
     fold: tuple | None = None
+    refined: bool = False  # refitted on guided correspondences (refine.py)
 
     @property
     def folded(self) -> bool:

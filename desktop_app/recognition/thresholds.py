@@ -22,6 +22,11 @@ class Thresholds:
     # weighted score of only 8.6-10.5, so 12 keeps a margin; covered photos scored 37-169
     # except one Rs 20 front at 8.8 (not sure).
     min_inliers: int = 12
+    # The same, for a placement refitted on guided correspondences (verifier ``refine``): those
+    # count every reference keypoint found where the fit predicts it, so they run higher.
+    # Measured with every placement refitted (models/EVALUATION.md): an Indian note reached 15,
+    # a note placed as the wrong value 18; named notes 13, then 28 and more.
+    min_refined_inliers: int = 20
     # Value-specific evidence (guided matches in the parts where values differ) needed to
     # name the value; see the verifier's module docstring.
     min_value: float = 8.0

@@ -31,6 +31,7 @@ from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS,
 from desktop_app.recognition.gallery import ReferenceGallery, make_sift
 from desktop_app.recognition.imaging import (Candidate, Matcher, near_points, plausible_outline,
                                              position_hint, root_sift, spots)
+from desktop_app.recognition.refine import refined_candidate
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
 RANSAC_PX = 6.0  # reprojection tolerance in working-size pixels
@@ -76,15 +77,20 @@ class Options:
     # False: retry only where nothing was placed at all (measured: 73/136; a placed but unnamed
     # note is where a second look helps most, and a note of an unknown design pays for it).
     retry_unnamed: bool = True
+    # Where a look names no note, refit each placement on guided correspondences from all of
+    # its reference's keypoints and decide again (``refine.py``). Measured with and without
+    # (models/EVALUATION.md); a frame named at once never pays for it.
+    refine: bool = True
 
 
 def accepts(inliers: int, score: float, runner_up_score: float,
-            thresholds: Thresholds = DEFAULT) -> bool:
-    """The single-frame bar: enough alignment inliers to place a note, enough value-specific
-    evidence (``score``), and a clear margin over the best OTHER denomination's evidence."""
+            thresholds: Thresholds = DEFAULT, refined: bool = False) -> bool:
+    """The single-frame bar: enough alignment inliers to place a note (more where the
+    placement was refitted on guided correspondences), enough value-specific evidence
+    (``score``), and a clear margin over the best OTHER denomination's evidence."""
     t = thresholds
-    return (inliers >= t.min_inliers and score >= t.min_value
-            and score >= t.min_margin * runner_up_score)
+    bar = max(t.min_inliers, t.min_refined_inliers) if refined else t.min_inliers
+    return inliers >= bar and score >= t.min_value and score >= t.min_margin * runner_up_score
 
 
 class Verifier:
@@ -107,6 +113,7 @@ class Verifier:
         self._specific_of = [specific[gallery.owners[specific] == r]
                              for r in range(len(gallery.references))]
         self._all_of = [np.nonzero(gallery.owners == r)[0] for r in range(len(gallery.references))]
+        self._lookup = None  # (features, nearest-keypoint search, RootSIFT) of the last frame
 
     # --- features -----------------------------------------------------------------------
     def features(self, image: np.ndarray, pass_: str = "plain") -> FrameFeatures:
@@ -140,6 +147,7 @@ class Verifier:
     def verify_features(self, f: FrameFeatures, candidates: Sequence[str] | None = None
                         ) -> Verification:
         cv2.setRNGSeed(0)  # per frame too: OpenCV's RNG is per thread and RANSAC consumes it
+        self._lookup = None
         n_kp = len(f.points)
         if n_kp < 4:
             return Verification(keypoints=n_kp)
@@ -148,19 +156,37 @@ class Verifier:
         placed = self._align(per_ref, f, candidates)
         if not placed:
             return Verification(keypoints=n_kp)
+        verdict = self._decide(placed, f, knn)
+        if not verdict.accepted and self.options.refine:
+            near, frame_desc = self._frame_lookup(f)
+            refined = {d: [refined_candidate(c, self.gallery, self._all_of[c.ref], f, near,
+                                             frame_desc, self.options.method, RANSAC_PX,
+                                             MIN_INLIER_SPREAD)
+                           for c in cs] for d, cs in placed.items()}
+            verdict = self._decide(refined, f, knn)
+        return verdict
+
+    def _decide(self, placed: dict[str, list[Candidate]], f: FrameFeatures, knn
+                ) -> Verification:
         best = self._value_per_denomination(placed, f, knn)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1].value, -kv[1].inliers))
         denom, top = ranked[0]
         runner, second = ranked[1] if len(ranked) > 1 else (None, None)
         second_score = second.value if second else 0.0
-        accepted = accepts(top.inliers, top.value, second_score, self.thresholds)
+        accepted = accepts(top.inliers, top.value, second_score, self.thresholds, top.refined)
         ref = self.gallery.references[top.ref]
         return Verification(
             denomination=denom, side=ref.side, series=ref.series, reference=ref.id,
             inliers=top.inliers, score=float(top.value), runner_up=runner,
             runner_up_score=float(second_score), accepted=bool(accepted),
-            outline=(top.quad / f.scale).astype(np.float32), keypoints=n_kp,
-            hint=self._hint(top, f, accepted))
+            outline=(top.quad / f.scale).astype(np.float32), keypoints=len(f.points),
+            hint=self._hint(top, f, accepted), refined=top.refined)
+
+    def _frame_lookup(self, f: FrameFeatures):
+        """(nearest-keypoint search, RootSIFT descriptors) of the frame, made once per frame."""
+        if self._lookup is None or self._lookup[0] is not f:
+            self._lookup = (f, near_points(f.points, f.shape), root_sift(f.descriptors))
+        return self._lookup[1], self._lookup[2]
 
     def _hint(self, top: Candidate, f: FrameFeatures, accepted: bool) -> str | None:
         """What the person can do about a placed note: where it is in the frame first; then,
@@ -181,7 +207,11 @@ class Verifier:
     def _align(self, per_ref, f: FrameFeatures, candidates) -> dict[str, list[Candidate]]:
         """Plausible placements per denomination, from its most promising references."""
         order = {d: i for i, d in enumerate(candidates or ())}
-        counts = {r: len(q) for r, (q, g) in per_ref.items() if len(q) >= NOISE_INLIERS}
+        # Ranked by distinct reference keypoints matched: in a noisy or cluttered frame many
+        # frame keypoints match the same few reference keypoints (57 matches to 9 keypoints,
+        # measured), and RANSAC sees one match per reference keypoint anyway.
+        counts = {r: n for r, (q, g) in per_ref.items()
+                  if (n := len(np.unique(g))) >= NOISE_INLIERS}
         by_denom: dict[str, list[int]] = {}
         for r in sorted(counts, key=lambda r: -counts[r]):
             by_denom.setdefault(self._ref_denoms[r], []).append(r)
@@ -271,7 +301,7 @@ class Verifier:
                 for c in cands:
                     c.value = c.weighted
             return {d: max(cs, key=lambda c: (c.value, c.inliers)) for d, cs in placed.items()}
-        near, frame_desc = near_points(f.points, f.shape), root_sift(f.descriptors)
+        near, frame_desc = self._frame_lookup(f)
         specific: dict[str, np.ndarray] = {}
         best: dict[str, Candidate] = {}
         for d, cands in placed.items():

@@ -28,7 +28,10 @@ def _margin(evidence: FrameEvidence) -> float:
 
 def is_strong(evidence: FrameEvidence, th: Thresholds = DEFAULT) -> bool:
     v = evidence.verification
-    return v.accepted and v.inliers >= th.strong_inliers and _margin(evidence) >= th.strong_margin
+    # A refitted placement's inliers are guided, not ratio-test, matches: the strong bar was
+    # measured on the latter, so such a frame always waits for another to agree.
+    return (v.accepted and not v.refined and v.inliers >= th.strong_inliers
+            and _margin(evidence) >= th.strong_margin)
 
 
 def _confidence(evidence: FrameEvidence, th: Thresholds) -> float:

@@ -7,10 +7,11 @@ BLURRED = Quality(brightness=120.0, sharpness=10.0, too_dark=False, blurred=True
 
 
 def seen(denomination, t, *, inliers=20, score=20.0, runner_up_score=5.0, accepted=True, quality=GOOD, presence=0.9,
-         hint=None):
+         hint=None, refined=False):
     verification = Verification(
         denomination=denomination, side="front", inliers=inliers, score=score, runner_up="10",
         runner_up_score=runner_up_score, accepted=accepted, keypoints=400, hint=hint,
+        refined=refined,
     )
     return FrameEvidence(t, quality, verification, ModelOutput(presence, ((denomination or "5", 0.5),)))
 

@@ -89,6 +89,14 @@ def test_acceptance_rule_uses_thresholds():
     assert not accepts(40, 30.0, 21.0, t)  # margin 1.43 < 1.5
 
 
+def test_a_refitted_placement_has_its_own_inlier_bar():
+    t = Thresholds(min_inliers=12, min_refined_inliers=20, min_value=8, min_margin=1.5)
+    assert accepts(15, 9.0, 0.0, t)
+    assert not accepts(15, 9.0, 0.0, t, refined=True)
+    assert accepts(20, 9.0, 0.0, t, refined=True)
+    assert not accepts(60, 7.0, 0.0, t, refined=True)  # the value bar is the same
+
+
 def test_value_evidence_has_its_own_bar():
     """Alignment inliers place the note; the value needs its own evidence (min_value)."""
     t = Thresholds(min_inliers=12, min_value=8, min_margin=1.5)

@@ -35,6 +35,17 @@ def test_one_strong_frame_decides_alone():
     assert decision is not None and decision.label == "1000"
 
 
+def test_a_refitted_placement_is_never_strong_alone():
+    """Refitted inliers (guided correspondences) are no ratio-test inliers: however many, the
+    frame waits for a second one to agree."""
+    th = Thresholds()
+    votes = HoldVotes(th)
+    assert votes.add(seen("1000", 0.1, inliers=5 * th.strong_inliers, score=90.0,
+                          runner_up_score=10.0, refined=True)) is None
+    decision = votes.add(seen("1000", 0.3, refined=True))
+    assert decision is not None and decision.label == "1000" and decision.frames_used == 2
+
+
 def test_a_disagreeing_frame_vetoes_the_hold_for_good():
     votes = HoldVotes()
     votes.add(seen("100", 0.1))
