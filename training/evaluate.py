@@ -68,6 +68,9 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
                             "retries only where nothing was placed (not where a note was placed but not named)"),
     "no refinement": (replace(SHIPPED, refine=False), {},
                       "no refit of each placement on guided correspondences (refine.py)"),
+    "ranked by matches": (replace(SHIPPED, distinct=False), {},
+                          "references tried in order of ratio-test matches, not of distinct "
+                          "reference keypoints matched"),
     "no enlarging": (replace(SHIPPED, retries=("deblurred",)), {},
                      "no retry at twice the working size (the deblurred retry kept)"),
 }

@@ -26,7 +26,7 @@ REFINE_RADIUS = 0.025
 REFINE_MIN_PX = 4.0
 # RootSIFT distance for a refinement correspondence (the value evidence's own bound).
 REFINE_MAX_DIST = 0.5
-REFINE_ROUNDS = 2
+REFINE_ROUNDS = 3
 
 
 def guided_pairs(H: np.ndarray, ref_points: np.ndarray, ref_desc_root: np.ndarray,

@@ -26,7 +26,7 @@ class Thresholds:
     # count every reference keypoint found where the fit predicts it, so they run higher.
     # Measured with every placement refitted (models/EVALUATION.md): an Indian note reached 15,
     # a note placed as the wrong value 18; named notes 13, then 28 and more.
-    min_refined_inliers: int = 20
+    min_refined_inliers: int = 22
     # Value-specific evidence (guided matches in the parts where values differ) needed to
     # name the value; see the verifier's module docstring.
     min_value: float = 8.0

@@ -19,7 +19,6 @@ session only combines frames.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import cv2
@@ -31,10 +30,14 @@ from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS,
 from desktop_app.recognition.gallery import ReferenceGallery, make_sift
 from desktop_app.recognition.imaging import (Candidate, Matcher, near_points, plausible_outline,
                                              position_hint, root_sift, spots)
+from desktop_app.recognition.options import Options, accepts
 from desktop_app.recognition.refine import refined_candidate
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
 RANSAC_PX = 6.0  # reprojection tolerance in working-size pixels
+# USAC stops early once confident; the cap matters where few matches are right (a blurred or
+# small note among clutter): 1000 found one hard frame fewer (measured on the seed-11 frames).
+RANSAC_ITERS = 5000
 # A reference needs this many validated inliers before it counts at all, even as runner-up:
 # fewer than this fit almost any four-point model by chance.
 NOISE_INLIERS = 6
@@ -55,42 +58,6 @@ GUIDED_MAX_DIST = 0.5
 VALUE_RATIO = 0.9
 # Chance control: the reference moved by these fractions of its width and height.
 CONTROL_SHIFTS = ((0.13, 0.17), (-0.11, -0.19))
-
-
-@dataclass(frozen=True)
-class Options:
-    """Matching choices, each measured with and without (models/EVALUATION.md)."""
-
-    evidence: str = "value"  # "value" (guided value-specific matches) | "weighted" (v1)
-    rootsift: bool = True  # Hellinger kernel on SIFT (Arandjelovic & Zisserman 2012)
-    method: int = cv2.USAC_MAGSAC  # robust estimator for the homography
-    second_plane: bool = True  # a folded note: fit the other half on the outliers too
-    exclusive: bool = True  # value evidence only where no other value's reference matches
-    # Subtract what a deliberately misplaced reference finds (chance matches). Measured: no
-    # safer (closest wrong value unchanged) and one hard frame fewer, so off by default.
-    control: bool = False
-    # Where the frame as it is names no note, look again in these passes, in this order, until
-    # one names it (``frames.PASSES``): motion blur undone, then twice the size. Each look is
-    # held to the same bar. Measured one by one (models/EVALUATION.md): hard set 59 -> 79/136
-    # named, 0 wrong, the closest wrong value unchanged; a frame named at once never pays.
-    retries: tuple[str, ...] = ("deblurred", "enlarged")
-    # False: retry only where nothing was placed at all (measured: 73/136; a placed but unnamed
-    # note is where a second look helps most, and a note of an unknown design pays for it).
-    retry_unnamed: bool = True
-    # Where a look names no note, refit each placement on guided correspondences from all of
-    # its reference's keypoints and decide again (``refine.py``). Measured with and without
-    # (models/EVALUATION.md); a frame named at once never pays for it.
-    refine: bool = True
-
-
-def accepts(inliers: int, score: float, runner_up_score: float,
-            thresholds: Thresholds = DEFAULT, refined: bool = False) -> bool:
-    """The single-frame bar: enough alignment inliers to place a note (more where the
-    placement was refitted on guided correspondences), enough value-specific evidence
-    (``score``), and a clear margin over the best OTHER denomination's evidence."""
-    t = thresholds
-    bar = max(t.min_inliers, t.min_refined_inliers) if refined else t.min_inliers
-    return inliers >= bar and score >= t.min_value and score >= t.min_margin * runner_up_score
 
 
 class Verifier:
@@ -211,7 +178,7 @@ class Verifier:
         # frame keypoints match the same few reference keypoints (57 matches to 9 keypoints,
         # measured), and RANSAC sees one match per reference keypoint anyway.
         counts = {r: n for r, (q, g) in per_ref.items()
-                  if (n := len(np.unique(g))) >= NOISE_INLIERS}
+                  if (n := len(np.unique(g)) if self.options.distinct else len(q)) >= NOISE_INLIERS}
         by_denom: dict[str, list[int]] = {}
         for r in sorted(counts, key=lambda r: -counts[r]):
             by_denom.setdefault(self._ref_denoms[r], []).append(r)
@@ -231,8 +198,8 @@ class Verifier:
             return None
         src = self.gallery.points[g].reshape(-1, 1, 2)
         dst = f.points[q].reshape(-1, 1, 2)
-        H, mask = cv2.findHomography(src, dst, self.options.method, RANSAC_PX, maxIters=1000,
-                                     confidence=0.995)
+        H, mask = cv2.findHomography(src, dst, self.options.method, RANSAC_PX,
+                                     maxIters=RANSAC_ITERS, confidence=0.995)
         if H is None or mask is None:
             return None
         inl = mask.ravel().astype(bool)

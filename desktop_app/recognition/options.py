@@ -1,0 +1,50 @@
+"""The verifier's matching choices and its single-frame acceptance rule.
+
+Kept apart from ``verifier.py`` so that the evaluation's with/without variants and the
+testers' threshold sweeps read what they vary in one short place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+
+from desktop_app.recognition.thresholds import DEFAULT, Thresholds
+
+
+@dataclass(frozen=True)
+class Options:
+    """Matching choices, each measured with and without (models/EVALUATION.md)."""
+
+    evidence: str = "value"  # "value" (guided value-specific matches) | "weighted" (v1)
+    rootsift: bool = True  # Hellinger kernel on SIFT (Arandjelovic & Zisserman 2012)
+    method: int = cv2.USAC_MAGSAC  # robust estimator for the homography
+    second_plane: bool = True  # a folded note: fit the other half on the outliers too
+    exclusive: bool = True  # value evidence only where no other value's reference matches
+    # Subtract what a deliberately misplaced reference finds (chance matches). Measured: no
+    # safer (closest wrong value unchanged) and one hard frame fewer, so off by default.
+    control: bool = False
+    # Where the frame as it is names no note, look again in these passes, in this order, until
+    # one names it (``frames.PASSES``): motion blur undone, then twice the size. Each look is
+    # held to the same bar. Measured one by one (models/EVALUATION.md): hard set 59 -> 79/136
+    # named, 0 wrong, the closest wrong value unchanged; a frame named at once never pays.
+    retries: tuple[str, ...] = ("deblurred", "enlarged")
+    # False: retry only where nothing was placed at all (measured: 73/136; a placed but unnamed
+    # note is where a second look helps most, and a note of an unknown design pays for it).
+    retry_unnamed: bool = True
+    # Where a look names no note, refit each placement on guided correspondences from all of
+    # its reference's keypoints and decide again (``refine.py``). Measured with and without
+    # (models/EVALUATION.md); a frame named at once never pays for it.
+    refine: bool = True
+    # References tried in order of distinct reference keypoints matched (False: of matches).
+    distinct: bool = True
+
+
+def accepts(inliers: int, score: float, runner_up_score: float,
+            thresholds: Thresholds = DEFAULT, refined: bool = False) -> bool:
+    """The single-frame bar: enough alignment inliers to place a note (more where the
+    placement was refitted on guided correspondences), enough value-specific evidence
+    (``score``), and a clear margin over the best OTHER denomination's evidence."""
+    t = thresholds
+    bar = max(t.min_inliers, t.min_refined_inliers) if refined else t.min_inliers
+    return inliers >= bar and score >= t.min_value and score >= t.min_margin * runner_up_score
