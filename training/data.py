@@ -28,6 +28,7 @@ class Item:
     corners: list | None  # note polygon (photos only): hand-marked, or found (outline_method)
     outline_method: str | None = None  # "hand" (MANIFEST), a training.outlines method, or None
     conditions: tuple[str, ...] = ()  # photos: training/photo_conditions.csv labels
+    design: str = ""  # the design the manifest names (``design_of``); "" = as ``series`` says
 
     @property
     def source(self) -> str:
@@ -52,6 +53,40 @@ def normalise_series(text: str) -> str:
     return "n/a"
 
 
+# Designs the manifest's series text names within one value and side: each differs from the
+# note in circulation in the artwork that tells values apart (another animal, building or
+# portrait), so an image of one never covers the other. The Rs 1000 "rhododendron variant" is
+# the same design with a flower in the watermark window (looked at side by side): not one.
+NAMED_DESIGNS = ("singha durbar", "rhino", "golden jubilee", "polymer", "uniform", "birendra",
+                 "gyanendra", "older design")
+UNKNOWN_KING = "king portrait"  # "old (King portrait)": which king is not said
+
+
+def design_of(series_text: str, side: str) -> str:
+    """The design a manifest row names: a NAMED_DESIGNS entry, UNKNOWN_KING, else the
+    current design of that side ("everest" fronts, "current" backs)."""
+    t = series_text.lower()
+    for name in NAMED_DESIGNS:
+        if name in t:
+            return name
+    if "king" in t:
+        return UNKNOWN_KING
+    if side == "back":
+        return "current"
+    return normalise_series(series_text)
+
+
+def same_design(a: Item, b: Item) -> bool:
+    """Whether two images of one value and side show the same design. A portrait whose king
+    is not named counts as either king's (the lenient reading where the manifest is unsure)."""
+    if not a.design or not b.design:
+        return a.side == "back" or a.series == b.series
+    kings = {"birendra", "gyanendra", UNKNOWN_KING}
+    if a.design in kings and b.design in kings:
+        return UNKNOWN_KING in (a.design, b.design) or a.design == b.design
+    return a.design == b.design
+
+
 def load_manifest(root: Path = NPR_DIR, *, with_outlines: bool = True, outlines_csv: Path | None = None,
                   conditions_csv: Path | None = None) -> list[Item]:
     """Every image of the data set. Photos without hand-marked corners take the outline found
@@ -72,7 +107,7 @@ def load_manifest(root: Path = NPR_DIR, *, with_outlines: bool = True, outlines_
                 corners, method = found[file][0], found[file][1]
             items.append(Item(file, row["denomination"], row["side"], normalise_series(row["series"]),
                               "photo" if file.startswith("photos/") else "ref", corners, method,
-                              conditions.get(file, ())))
+                              conditions.get(file, ()), design_of(row["series"], row["side"])))
     return items
 
 
@@ -114,13 +149,18 @@ def physical_groups(items: list[Item]) -> dict[str, str]:
     return groups
 
 
-def covered_by_other_note(photo: Item, items: list[Item], groups: dict[str, str]) -> bool:
+def covered_by_other_note(photo: Item, items: list[Item], groups: dict[str, str], *,
+                          by_design: bool = False) -> bool:
     """Whether the photo's side has an image of a DIFFERENT physical note of the same
-    denomination and design (an old-series front does not cover an Everest front)."""
+    denomination and design (an old-series front does not cover an Everest front). With
+    ``by_design``, also for backs, and as finely as the manifest names designs
+    (``same_design``: an old-series back does not cover the current back)."""
     for it in items:
         if it.file == photo.file or groups.get(it.file) == groups[photo.file]:
             continue
         if (it.denomination, it.side) != (photo.denomination, photo.side):
+            continue
+        if by_design and not same_design(it, photo):
             continue
         if photo.side == "front" and it.series != photo.series:
             continue

@@ -156,6 +156,7 @@ def run(thresholds: Thresholds = DEFAULT, variants: list[str] | None = None) -> 
     hard = hard_frames(items, probe)
     negatives = negative_images()
     results = dict(thresholds=dict(min_inliers=thresholds.min_inliers,
+                                   min_refined_inliers=thresholds.min_refined_inliers,
                                    min_value=thresholds.min_value,
                                    min_margin=thresholds.min_margin), variants={})
     for name in variants or list(VARIANTS):

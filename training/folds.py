@@ -127,6 +127,7 @@ def photo_rows(verifier: Verifier, photos: list[Item], refs: list[Item],
         out.append(dict(file=p.file, truth=p.denomination, side=p.side, group=groups[p.file],
                         # covered: another physical note of this side is a reference
                         covered=covered_by_other_note(p, refs, groups),
+                        covered_design=covered_by_other_note(p, refs, groups, by_design=True),
                         outcome=outcome(v.denomination if v.accepted else None, p.denomination),
                         **record(v)))
     return out

@@ -37,6 +37,7 @@ class HardFrame:
     transforms: tuple[str, ...]
     fold: str | None  # the held-out group; None for negatives (shipped gallery)
     covered: bool
+    covered_design: bool  # covered by the same design as the manifest names it (data.same_design)
     features: FrameFeatures
     image: Callable[[], np.ndarray]  # the frame, for the retries' cached features
     content_id: str
@@ -74,12 +75,13 @@ def hard_frames(items: list[Item], probe: Verifier, seed: int = SEED) -> list[Ha
             out.append(HardFrame(
                 name, s.kind, s.denomination, s.side, s.source, s.transforms, fold,
                 covered_by_other_note(src, remaining, fold_groups),
+                covered_by_other_note(src, remaining, fold_groups, by_design=True),
                 *_features(probe, name, s.image,
                            f"{fold_seed}:{i}:{s.source}:{'+'.join(s.transforms)}")))
     neg_seed = zlib.crc32(f"{seed}:negatives".encode())
     for i, s in enumerate(generate([], neg_seed, negatives=NEGATIVES)):
         name = f"hard-negative:{s.kind}:{i}"
-        out.append(HardFrame(name, s.kind, None, None, None, s.transforms, None, False,
+        out.append(HardFrame(name, s.kind, None, None, None, s.transforms, None, False, False,
                              *_features(probe, name, s.image, f"{neg_seed}:{i}:{s.kind}")))
     return out
 
@@ -121,7 +123,7 @@ def _hard_row(verifier: Verifier, fr: HardFrame) -> dict:
     named = v.denomination if v.accepted else None
     return dict(name=fr.name, kind=fr.kind, truth=fr.denomination, side=fr.side,
                 source=fr.source, transforms=list(fr.transforms), fold=fr.fold,
-                covered=fr.covered, outcome=outcome(named, fr.denomination)
+                covered=fr.covered, covered_design=fr.covered_design, outcome=outcome(named, fr.denomination)
                 if fr.denomination else ("wrong" if named else "rejected"), **record(v))
 
 
@@ -136,8 +138,11 @@ def summarise_hard(rows: list[dict]) -> dict:
             c["n"] += 1
             c["right"] += r["outcome"] == "right"
             c["wrong"] += r["outcome"] == "wrong"
+    by_design = [r for r in pos if r.get("covered_design")]
     return dict(positives=len(pos), covered=len(cov),
                 covered_right=sum(r["outcome"] == "right" for r in cov),
+                design_covered=len(by_design),
+                design_covered_right=sum(r["outcome"] == "right" for r in by_design),
                 wrong=sum(r["outcome"] == "wrong" for r in pos),
                 uncovered=len(pos) - len(cov),
                 negatives=len(neg), negatives_accepted=sum(r["accepted"] for r in neg),

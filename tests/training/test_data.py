@@ -32,3 +32,27 @@ def test_references_are_not_grouped_and_cover_only_other_notes():
     assert ref.file not in g
     assert not covered_by_other_note(a, [a, b, old_ref], g)  # own repeat shot, other design
     assert covered_by_other_note(a, [a, b, ref], g)
+
+
+def test_designs_the_manifest_names_cover_only_themselves():
+    from training.data import design_of
+    assert design_of("old (back, older design: Singha Durbar)", "back") == "singha durbar"
+    assert design_of("old (back, older design)", "back") == "older design"
+    assert design_of("n/a (back)", "back") == design_of("new (Everest)", "back") == "current"
+    assert design_of("n/a (back, rhododendron variant)", "back") == "current"
+    assert design_of("new (Everest)", "front") == "everest"
+    assert design_of("old (King portrait)", "front") == "king portrait"
+    back = photo("ann__x_1.jpg", side="back")
+    back = Item(back.file, "10", "back", "n/a", "photo", None, design="current")
+    old_back = Item("refs/10/x__old.jpg", "10", "back", "old", "ref", None, design="older design")
+    new_back = Item("refs/10/x__new.jpg", "10", "back", "n/a", "ref", None, design="current")
+    g = physical_groups([back])
+    assert covered_by_other_note(back, [back, old_back], g)  # the series-blind reading
+    assert not covered_by_other_note(back, [back, old_back], g, by_design=True)
+    assert covered_by_other_note(back, [back, new_back], g, by_design=True)
+    king = Item("refs/10/x__k.jpg", "10", "front", "old", "ref", None, design="king portrait")
+    gyan = Item("refs/10/x__g.jpg", "10", "front", "old", "ref", None, design="gyanendra")
+    bir = Item("refs/10/x__b.jpg", "10", "front", "old", "ref", None, design="birendra")
+    own = {it.file: it.file for it in (king, gyan, bir)}  # each its own note
+    assert covered_by_other_note(king, [king, gyan], own, by_design=True)  # king not named
+    assert not covered_by_other_note(bir, [bir, gyan], own, by_design=True)
