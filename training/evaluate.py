@@ -61,9 +61,11 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "RANSAC not MAGSAC": (replace(SHIPPED, method=cv2.RANSAC), {}, "cv2.RANSAC homography"),
     "one plane": (replace(SHIPPED, second_plane=False), {}, "no second homography for folds"),
     "no retries": (replace(SHIPPED, retries=()), {},
-                   "where the frame places no note, no second look (neither deblurred nor enlarged)"),
+                   "where a look names no note, no other look (neither deblurred nor enlarged)"),
     "no deblurring": (replace(SHIPPED, retries=("enlarged",)), {},
-                      "no retry with the frame's motion blur undone (the enlarged retry kept)"),
+                      "no look with the frame's motion blur undone (the enlarged look kept)"),
+    "no deblurred+enlarged look": (replace(SHIPPED, retries=("deblurred", "enlarged")), {},
+                                   "no last look with the blur undone and then enlarged"),
     "retry unplaced only": (replace(SHIPPED, retry_unnamed=False), {},
                             "retries only where nothing was placed (not where a note was placed but not named)"),
     "no refinement": (replace(SHIPPED, refine=False), {},
@@ -72,7 +74,7 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
                           "references tried in order of ratio-test matches, not of distinct "
                           "reference keypoints matched"),
     "no enlarging": (replace(SHIPPED, retries=("deblurred",)), {},
-                     "no retry at twice the working size (the deblurred retry kept)"),
+                     "no look at twice the working size (the deblurred look kept)"),
 }
 
 

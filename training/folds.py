@@ -45,6 +45,8 @@ def _pass_key(pass_: str):
     if pass_ == "enlarged":
         return (f"{frames_mod.ENLARGED_LONG_SIDE}:tiles:{frames_mod.TILES}:"
                 f"{frames_mod.TILE_OVERLAP}")
+    if pass_ == "deblurred_enlarged":
+        return (f"{pass_}:{_pass_key('deblurred')}:{_pass_key('enlarged')}")
     return (f"{pass_}:{deblur.MIN_LENGTH}:{deblur.MAX_LENGTH}:{deblur.ANGLE_STEP}:"
             f"{deblur.WIENER_K}")
 

@@ -32,7 +32,7 @@ STRETCH_PERCENTILES = (1, 99)
 # and the strongest MAX_FRAME_KEYPOINTS overall are used.
 TILES = 3
 TILE_OVERLAP = 64
-PASSES = ("plain", "deblurred", "enlarged")
+PASSES = ("plain", "deblurred", "enlarged", "deblurred_enlarged")
 
 
 @dataclass(frozen=True)
@@ -51,19 +51,31 @@ def frame_features(sift, image: np.ndarray, pass_: str = "plain") -> FrameFeatur
     h0, w0 = grey.shape
     if pass_ == "enlarged":
         scale = ENLARGED_LONG_SIDE / max(h0, w0)
+        work = _resized(grey, scale)
     else:
         scale = min(1.0, WORKING_LONG_SIDE / max(h0, w0))
-    work = grey if scale == 1.0 else cv2.resize(
-        grey, (max(1, round(w0 * scale)), max(1, round(h0 * scale))),
-        interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
-    if pass_ == "deblurred":
-        work = deblur(work)
+        work = _resized(grey, scale)
+        if pass_ in ("deblurred", "deblurred_enlarged"):
+            work = deblur(work)
+        if pass_ == "deblurred_enlarged":
+            # The blur is measured and undone at the working size, where its length lies in
+            # deblur's search range; the restored frame is then enlarged like a small note.
+            k = ENLARGED_LONG_SIDE / max(work.shape)
+            work, scale = _resized(work, k), scale * k
     work_stretched = stretch(work, STRETCH_PERCENTILES)
-    if pass_ == "enlarged":
+    if pass_ in ("enlarged", "deblurred_enlarged"):
         pts, desc = detect_tiled(sift, work_stretched, MAX_FRAME_KEYPOINTS)
     else:
         pts, desc = detect(work_stretched, MAX_FRAME_KEYPOINTS, sift=sift)
     return FrameFeatures(work.shape[:2], scale, pts, desc)
+
+
+def _resized(grey: np.ndarray, scale: float) -> np.ndarray:
+    if scale == 1.0:
+        return grey
+    h0, w0 = grey.shape
+    return cv2.resize(grey, (max(1, round(w0 * scale)), max(1, round(h0 * scale))),
+                      interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
 
 
 def detect_tiled(sift, grey: np.ndarray, max_keypoints: int, overlap: int = TILE_OVERLAP,
