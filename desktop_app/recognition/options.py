@@ -34,8 +34,9 @@ class Options:
     # note is where a second look helps most, and a note of an unknown design pays for it).
     retry_unnamed: bool = True
     # Where a look names no note, refit each placement on guided correspondences from all of
-    # its reference's keypoints and decide again (``refine.py``). Measured with and without
-    # (models/EVALUATION.md); a frame named at once never pays for it.
+    # its reference's keypoints and decide again (``refine.py``); only a refitted placement
+    # can then be named. Measured with and without (models/EVALUATION.md, "no refinement"); a
+    # frame named at once never pays for it.
     refine: bool = True
     # References tried in order of distinct reference keypoints matched (False: of matches).
     distinct: bool = True

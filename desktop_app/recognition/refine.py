@@ -8,8 +8,10 @@ predicts where it should be in the frame; a frame keypoint found there with a si
 descriptor is a correspondence the ratio test never offered (it competes only with what lies
 at that spot, not with the whole gallery). Refitting on those gives the placement its real
 support ("guided matching", Hartley & Zisserman ch. 4.8). The refit is held to the same
-robust estimator, tolerance and plausibility as the first fit, so a chance placement gains
-only the few chance correspondences it can find.
+robust estimator, tolerance and plausibility as the first fit (with 1000 samples: most guided
+correspondences of a right placement are right), so a chance placement gains only the few
+chance correspondences it can find; the verifier then holds a refitted placement to its own,
+higher inlier bar (``Thresholds.min_refined_inliers``).
 """
 from __future__ import annotations
 
@@ -65,9 +67,10 @@ def refine(H: np.ndarray, ref, ref_points: np.ndarray, ref_desc: np.ndarray,
            frame_points: np.ndarray, frame_desc_root: np.ndarray, near: Callable,
            shape: tuple[int, int], method: int, tolerance: float
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """A better-supported homography for a placed reference, or None when refitting on the
-    guided correspondences finds no more support than ``H`` had. Returns (H, reference rows
-    of the inliers, frame keypoints of the inliers)."""
+    """The homography refitted on guided correspondences, round after round while its support
+    grows: (H, reference rows of the inliers, frame keypoints of the inliers), or None where
+    the first round finds fewer than 8 correspondences or no plausible refit. The caller
+    compares the support with the first fit's."""
     ref_root = root_sift(ref_desc)
     best = None
     for _ in range(REFINE_ROUNDS):

@@ -23,9 +23,11 @@ class Thresholds:
     # except one Rs 20 front at 8.8 (not sure).
     min_inliers: int = 12
     # The same, for a placement refitted on guided correspondences (verifier ``refine``): those
-    # count every reference keypoint found where the fit predicts it, so they run higher.
-    # Measured with every placement refitted (models/EVALUATION.md): an Indian note reached 15,
-    # a note placed as the wrong value 18; named notes 13, then 28 and more.
+    # count every reference keypoint found where the fit predicts it, shared artwork included,
+    # so they run higher. Measured with every placement refitted (seed-7 frames): an Indian
+    # note reached 15, a note placed as the wrong value 18; on the seed-11 tuning frames a Rs 10
+    # old-series back placed as Rs 20 reached 13 with value evidence over its bar; right answers
+    # had 23 and more. (The bar is max(min_inliers, this).)
     min_refined_inliers: int = 22
     # Value-specific evidence (guided matches in the parts where values differ) needed to
     # name the value; see the verifier's module docstring.

@@ -14,8 +14,9 @@ Two questions, answered by different evidence:
    matches: no ratio test, the geometry does the filtering). The value must clear
    ``Thresholds.min_value`` and beat every other value's evidence by ``min_margin``.
 
-Everything that makes a single frame "accepted" lives here, driven by ``Thresholds``; the scan
-session only combines frames.
+Where a look names no note, each placement is refitted on guided correspondences and the value
+decided again (``refine.py``). Everything that makes a single frame "accepted" lives here and
+in ``options.accepts``, driven by ``Thresholds``; the scan session only combines frames.
 """
 from __future__ import annotations
 
@@ -98,7 +99,8 @@ class Verifier:
                       candidates: Sequence[str] | None = None) -> Verification:
         """The plain pass's verdict; where it named no note, the first retry pass that names one
         (``features_of(pass)`` gives that pass's features, computed only when needed). When no
-        look names it, the plain pass's verdict stands (its outline and hint)."""
+        look names it, the plain pass's verdict stands (its outline and hint). Each look has
+        its refit round (``verify_features``)."""
         first = self.verify_features(features_of("plain"), candidates)
         for p in self.options.retries:
             if self._settled(first):
@@ -123,23 +125,30 @@ class Verifier:
         placed = self._align(per_ref, f, candidates)
         if not placed:
             return Verification(keypoints=n_kp)
-        verdict = self._decide(placed, f, knn)
-        if not verdict.accepted and self.options.refine:
-            near, frame_desc = self._frame_lookup(f)
-            refined = {d: [refined_candidate(c, self.gallery, self._all_of[c.ref], f, near,
-                                             frame_desc, self.options.method, RANSAC_PX,
-                                             MIN_INLIER_SPREAD)
-                           for c in cs] for d, cs in placed.items()}
-            verdict = self._decide(refined, f, knn)
-        return verdict
+        verdict, first_values = self._decide(placed, f, knn)
+        if verdict.accepted or not self.options.refine:
+            return verdict
+        near, frame_desc = self._frame_lookup(f)
+        refined = {d: [refined_candidate(c, self.gallery, self._all_of[c.ref], f, near,
+                                         frame_desc, self.options.method, RANSAC_PX,
+                                         MIN_INLIER_SPREAD)
+                       for c in cs] for d, cs in placed.items()}
+        again, _ = self._decide(refined, f, knn, floor=first_values)
+        # The refit round may name only a refitted placement (held to its own inlier bar);
+        # otherwise the first round's verdict stands, its outline and hint included.
+        return again if again.accepted and again.refined else verdict
 
-    def _decide(self, placed: dict[str, list[Candidate]], f: FrameFeatures, knn
-                ) -> Verification:
+    def _decide(self, placed: dict[str, list[Candidate]], f: FrameFeatures, knn,
+                floor: dict[str, float] | None = None) -> tuple[Verification, dict[str, float]]:
+        """The verdict on these placements, and each value's evidence. ``floor``: evidence each
+        value had before (the refit round's runner-up is never weaker than it was)."""
         best = self._value_per_denomination(placed, f, knn)
+        values = {d: c.value for d, c in best.items()}
         ranked = sorted(best.items(), key=lambda kv: (-kv[1].value, -kv[1].inliers))
         denom, top = ranked[0]
-        runner, second = ranked[1] if len(ranked) > 1 else (None, None)
-        second_score = second.value if second else 0.0
+        others = {d: max(v, (floor or {}).get(d, 0.0)) for d, v in values.items() if d != denom}
+        runner = max(others, key=others.get) if others else None
+        second_score = others[runner] if runner else 0.0
         accepted = accepts(top.inliers, top.value, second_score, self.thresholds, top.refined)
         ref = self.gallery.references[top.ref]
         return Verification(
@@ -147,7 +156,7 @@ class Verifier:
             inliers=top.inliers, score=float(top.value), runner_up=runner,
             runner_up_score=float(second_score), accepted=bool(accepted),
             outline=(top.quad / f.scale).astype(np.float32), keypoints=len(f.points),
-            hint=self._hint(top, f, accepted), refined=top.refined)
+            hint=self._hint(top, f, accepted), refined=top.refined), values
 
     def _frame_lookup(self, f: FrameFeatures):
         """(nearest-keypoint search, RootSIFT descriptors) of the frame, made once per frame."""
@@ -198,8 +207,11 @@ class Verifier:
             return None
         src = self.gallery.points[g].reshape(-1, 1, 2)
         dst = f.points[q].reshape(-1, 1, 2)
+        # (plain RANSAC, a measured variant only, runs every sample on a weak candidate: it
+        # keeps the 1000 it was measured with)
+        iters = 1000 if self.options.method == cv2.RANSAC else RANSAC_ITERS
         H, mask = cv2.findHomography(src, dst, self.options.method, RANSAC_PX,
-                                     maxIters=RANSAC_ITERS, confidence=0.995)
+                                     maxIters=iters, confidence=0.995)
         if H is None or mask is None:
             return None
         inl = mask.ravel().astype(bool)

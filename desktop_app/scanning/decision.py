@@ -6,7 +6,8 @@ The rules (thresholds in ``thresholds.py``):
 - A still photo is named when its one frame is accepted (``decide_still``); ``classify`` and the
   evaluation use exactly this.
 - A hold is named as soon as ``agree_frames`` accepted frames name the same denomination, or one
-  accepted frame is strong on its own; any accepted frame naming another denomination vetoes the
+  accepted frame is strong on its own (never one whose placement was refitted: its inliers are
+  not ratio-test matches); any accepted frame naming another denomination vetoes the
   hold for good, because two disagreeing "sure" frames mean one of them was wrong.
 - Otherwise, when the hold ends: "no note seen" if the model saw no note in most frames (and the
   verifier found nothing), else "not sure" with the most common reason as a hint.

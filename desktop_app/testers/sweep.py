@@ -3,7 +3,9 @@
 trade-off. ``classify`` and ``training.evaluate`` use the same grid, so their tables line up.
 
 The verifier keeps ``runner_up_score`` exact for margins up to ``strong_margin``, so the grid's
-margins stay within that.
+margins stay within that. The stored numbers are those of the look and round that decided at
+the shipped thresholds (a frame's refit round runs only where its first round named nothing),
+so the grid is exact at the shipped setting and an estimate away from it.
 """
 from __future__ import annotations
 
