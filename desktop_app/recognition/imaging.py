@@ -210,6 +210,40 @@ def near_points(points: np.ndarray, shape: tuple[int, int]):
     return search
 
 
+def note_diagonal(quad: np.ndarray) -> float:
+    """The mean length of a placed outline's two diagonals, in frame pixels."""
+    return float(np.linalg.norm(quad[2] - quad[0]) + np.linalg.norm(quad[3] - quad[1])) / 2
+
+
+def guided_matches(pred: np.ndarray, ref_desc: np.ndarray, frame_desc_root: np.ndarray, near,
+                   shape: tuple[int, int], radius: float, max_dist: float
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Matches found where a placement predicts them: for each predicted position inside the
+    frame (``pred``, one row per reference keypoint with SIFT descriptor ``ref_desc``), the
+    nearest frame keypoint (``near``: ``near_points``) within ``radius`` whose RootSIFT
+    distance is at most ``max_dist``; each frame keypoint once, for its closest descriptor.
+    Returns (rows of ``pred``, frame keypoints, distances), ordered by frame keypoint."""
+    h, w = shape
+    inside = np.all(np.isfinite(pred), axis=1)
+    inside &= (pred[:, 0] >= 0) & (pred[:, 0] < w) & (pred[:, 1] >= 0) & (pred[:, 1] < h)
+    rows = np.nonzero(inside)[0]
+    none = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    if len(rows) == 0:
+        return none
+    cand, d2 = near(pred[rows].astype(np.float32))  # one nearest keypoint per prediction
+    hit, col = np.nonzero(d2 <= radius * radius)
+    if len(hit) == 0:
+        return none
+    rows, fq = rows[hit], cand[hit, col]
+    dist = np.linalg.norm(root_sift(ref_desc[rows]) - frame_desc_root[fq], axis=1)
+    good = dist <= max_dist
+    rows, fq, dist = rows[good], fq[good], dist[good]
+    order = np.argsort(dist, kind="stable")
+    _, first = np.unique(fq[order], return_index=True)
+    keep = order[first]
+    return rows[keep], fq[keep], dist[keep]
+
+
 @dataclass
 class Candidate:
     """One reference placed in the frame by the verifier."""

@@ -20,7 +20,8 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from desktop_app.recognition.imaging import Candidate, plausible_outline, root_sift, spots
+from desktop_app.recognition.imaging import (Candidate, guided_matches, note_diagonal,
+                                             plausible_outline, spots)
 
 # Search radius around each predicted position, as a fraction of the placed note's diagonal:
 # wider than the value evidence's, because the first fit rests on few points.
@@ -31,38 +32,6 @@ REFINE_MAX_DIST = 0.5
 REFINE_ROUNDS = 3
 
 
-def guided_pairs(H: np.ndarray, ref_points: np.ndarray, ref_desc_root: np.ndarray,
-                 frame_points: np.ndarray, frame_desc_root: np.ndarray, near: Callable,
-                 shape: tuple[int, int], radius: float) -> tuple[np.ndarray, np.ndarray]:
-    """(reference rows, frame keypoints): for each reference keypoint predicted inside the
-    frame, the nearest frame keypoint within ``radius`` whose RootSIFT descriptor is within
-    REFINE_MAX_DIST; each frame keypoint kept once, for its closest descriptor."""
-    none = np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pred = cv2.perspectiveTransform(ref_points.reshape(-1, 1, 2).astype(np.float64),
-                                    H).reshape(-1, 2)
-    h, w = shape
-    ok = np.all(np.isfinite(pred), axis=1)
-    ok &= (pred[:, 0] >= 0) & (pred[:, 0] < w) & (pred[:, 1] >= 0) & (pred[:, 1] < h)
-    rows = np.nonzero(ok)[0]
-    if len(rows) == 0:
-        return none
-    cand, d2 = near(pred[rows].astype(np.float32))
-    if cand.shape[1] == 0:
-        return none
-    cand, d2 = cand[:, 0], d2[:, 0]
-    close = d2 <= radius * radius
-    rows, cand = rows[close], cand[close]
-    if len(rows) == 0:
-        return none
-    dist = np.linalg.norm(ref_desc_root[rows] - frame_desc_root[cand], axis=1)
-    good = dist <= REFINE_MAX_DIST
-    rows, cand, dist = rows[good], cand[good], dist[good]
-    order = np.argsort(dist, kind="stable")
-    _, first = np.unique(cand[order], return_index=True)
-    keep = order[first]
-    return rows[keep], cand[keep]
-
-
 def refine(H: np.ndarray, ref, ref_points: np.ndarray, ref_desc: np.ndarray,
            frame_points: np.ndarray, frame_desc_root: np.ndarray, near: Callable,
            shape: tuple[int, int], method: int, tolerance: float
@@ -71,15 +40,15 @@ def refine(H: np.ndarray, ref, ref_points: np.ndarray, ref_desc: np.ndarray,
     grows: (H, reference rows of the inliers, frame keypoints of the inliers), or None where
     the first round finds fewer than 8 correspondences or no plausible refit. The caller
     compares the support with the first fit's."""
-    ref_root = root_sift(ref_desc)
     best = None
     for _ in range(REFINE_ROUNDS):
         quad = cv2.perspectiveTransform(ref.outline.reshape(-1, 1, 2).astype(np.float64),
                                         H).reshape(4, 2)
-        diag = float(np.linalg.norm(quad[2] - quad[0]) + np.linalg.norm(quad[3] - quad[1])) / 2
-        radius = max(REFINE_MIN_PX, REFINE_RADIUS * diag)
-        rows, fq = guided_pairs(H, ref_points, ref_root, frame_points, frame_desc_root, near,
-                                shape, radius)
+        radius = max(REFINE_MIN_PX, REFINE_RADIUS * note_diagonal(quad))
+        pred = cv2.perspectiveTransform(ref_points.reshape(-1, 1, 2).astype(np.float64),
+                                        H).reshape(-1, 2)
+        rows, fq, _ = guided_matches(pred, ref_desc, frame_desc_root, near, shape, radius,
+                                     REFINE_MAX_DIST)
         if len(rows) < 8:
             break
         H2, mask = cv2.findHomography(ref_points[rows].reshape(-1, 1, 2),

@@ -29,8 +29,9 @@ from desktop_app.recognition.evidence import Verification
 from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS,
                                             FrameFeatures, frame_features)
 from desktop_app.recognition.gallery import ReferenceGallery, make_sift
-from desktop_app.recognition.imaging import (Candidate, Matcher, near_points, plausible_outline,
-                                             position_hint, root_sift, spots)
+from desktop_app.recognition.imaging import (Candidate, Matcher, guided_matches, near_points,
+                                             note_diagonal, plausible_outline, position_hint,
+                                             root_sift, spots)
 from desktop_app.recognition.options import Options, accepts
 from desktop_app.recognition.refine import refined_candidate
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
@@ -347,36 +348,10 @@ class Verifier:
         Searched per reference, not through the gallery-wide neighbour lists: those fill up
         with the many copies of shared artwork, crowding out the keypoints that matter."""
         g = self._all_of[c.ref] if every else self._specific_of[c.ref]
-        none = np.zeros(0, np.int64), np.zeros(0, np.float32)
         if len(g) == 0:
-            return none
-        pred = c.project(self.gallery.points[g])
-        h, w = f.shape
-        inside = ((pred[:, 0] >= 0) & (pred[:, 0] < w) & (pred[:, 1] >= 0) & (pred[:, 1] < h))
-        if not inside.any():
-            return none
-        g, pred = g[inside], pred[inside]
-        diag = float(np.linalg.norm(c.quad[2] - c.quad[0])
-                     + np.linalg.norm(c.quad[3] - c.quad[1])) / 2
-        radius = max(GUIDED_MIN_PX, GUIDED_RADIUS * diag)
-        cand, d2 = near(pred)  # the nearest frame keypoint by position, per prediction
-        ok_pos = d2 <= radius * radius
-        rows, cols = np.nonzero(ok_pos)
-        if len(rows) == 0:
-            return none
-        fq = cand[rows, cols]
-        dist = np.linalg.norm(root_sift(self.gallery.descriptors[g[rows]]) - frame_desc[fq],
-                              axis=1)
-        good = dist <= GUIDED_MAX_DIST
-        if not good.any():
-            return none
-        rows, fq, dist = rows[good], fq[good], dist[good]
-        # One frame keypoint per reference keypoint (its closest), and each frame keypoint
-        # once, with its smallest distance.
-        order = np.argsort(dist, kind="stable")
-        _, first = np.unique(rows[order], return_index=True)
-        fq, dist = fq[order][first], dist[order][first]
-        order = np.argsort(dist, kind="stable")
-        fq_u, first = np.unique(fq[order], return_index=True)
-        return fq_u, dist[order][first]
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        radius = max(GUIDED_MIN_PX, GUIDED_RADIUS * note_diagonal(c.quad))
+        _, fq, dist = guided_matches(c.project(self.gallery.points[g]), self.gallery.descriptors[g],
+                                     frame_desc, near, f.shape, radius, GUIDED_MAX_DIST)
+        return fq, dist
 
