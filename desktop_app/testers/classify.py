@@ -201,7 +201,7 @@ def classify(
 
 
 CSV_COLUMNS = ("path", "truth", "decision", "outcome", "side", "confidence", "score", "candidate", "inliers",
-               "runner_up", "runner_up_score", "accepted", "presence", "keypoints", "hint", "reason")
+               "runner_up", "runner_up_score", "accepted", "refined", "presence", "keypoints", "hint", "reason")
 
 
 def report_paths(out: str | Path) -> dict[str, Path]:

@@ -115,7 +115,9 @@ def test_classify_tree(tree, recognizer, tmp_path):
     for key in ("confusion", "tradeoff"):
         image = cv2.imread(str(paths[key]))
         assert image is not None and image.shape[0] > 200 and np.std(image) > 10
-    assert paths["csv"].read_text().splitlines()[0].startswith("path,truth,decision,outcome")
+    header = paths["csv"].read_text().splitlines()[0]
+    assert header.startswith("path,truth,decision,outcome")
+    assert ",accepted,refined," in header  # a tester sees which answers came from a refit
     assert paths["json"].stat().st_size > 0 and paths["text"].read_text() == "summary text\n"
 
 
