@@ -136,6 +136,25 @@ def run_hard_frames(sec: Section, quick: bool, pipeline: Pipeline) -> None:
                        len(images) if quick else 3 * len(images))
     stats = Stats.of_seconds(times)
     sec.figures["verify 640x480 hard frames (hand-held/folded/partial photos)"] = stats
+    # The same frames without the quick first look (every frame searched in full), timed in
+    # turn with the shipped verifier so both see the same machine.
+    from dataclasses import replace
+
+    from desktop_app.recognition.verifier import Verifier
+    full = Verifier(verifier.gallery, verifier.thresholds,
+                    replace(verifier.options, quick_first=False))
+    full.verify(images[0])  # warm-up
+    pairs: list[list[float]] = [[], []]
+    for i in range(len(images) if quick else 2 * len(images)):
+        for k in ((0, 1) if i % 2 else (1, 0)):
+            v = (verifier, full)[k]
+            pairs[k] += time_calls(lambda: v.verify(images[i % len(images)]), 1, warmup=0)
+    quick_s, full_s = Stats.of_seconds(pairs[0]), Stats.of_seconds(pairs[1])
+    sec.figures["  same frames in turn: with the quick first look"] = quick_s
+    sec.figures["  same frames in turn: full search only"] = full_s
+    sec.figures["  quick first look / full search only (medians)"] = round(
+        quick_s.median / full_s.median, 2)
+    del full
     named = [verifier.verify(f) for f in images]
     right = sum(v.accepted and v.denomination == d for v, (_, d, _) in zip(named, frames))
     wrong = sum(v.accepted and v.denomination != d for v, (_, d, _) in zip(named, frames))

@@ -75,6 +75,9 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
                           "reference keypoints matched"),
     "no enlarging": (replace(SHIPPED, retries=("deblurred",)), {},
                      "no look at twice the working size (the deblurred look kept)"),
+    "full search only": (replace(SHIPPED, quick_first=False), {},
+                         "no quick first look (fewer search checks and RANSAC samples, standing "
+                         "only when clear of the bar by 2x): every frame searched in full"),
 }
 
 

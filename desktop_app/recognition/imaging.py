@@ -14,6 +14,11 @@ import numpy as np
 from desktop_app.recognition.gallery import make_index, ratio_filter
 
 FLANN_CHECKS = 48
+# The first look at a frame searches with fewer checks (about a third of the search's time):
+# a note in plain view is named from it all the same, and a frame it does not name is searched
+# again with FLANN_CHECKS, so nothing the full search names is lost. Measured with and without
+# (models/EVALUATION.md, "full search only").
+QUICK_CHECKS = 16
 # Nearest gallery keypoints per frame keypoint. The per-reference ratio test needs the same
 # reference's second-best among them; with several references of one design (scans and
 # burst photos), copies of the same artwork fill a short list and the test then fails for
@@ -50,23 +55,24 @@ class Matcher:
     def _prepare(self, desc: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(root_sift(desc) if self.rootsift else desc, np.float32)
 
-    def knn(self, desc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(indices, distances), both queries x k, nearest first."""
+    def knn(self, desc: np.ndarray, checks: int = FLANN_CHECKS) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, distances), both queries x k, nearest first; ``checks``: leaves the
+        search visits (more: closer to exact, slower)."""
         query = self._prepare(desc)
         half = len(query) // 2
         if cv2.getNumThreads() < 2 or half < MIN_SPLIT_QUERIES:
-            idx, sq = self._search(query)
+            idx, sq = self._search(query, checks)
         else:
             # FLANN's search runs on one core and releases the GIL; the two halves of the
             # frame's keypoints are searched at once (same results: each query is searched
             # on its own). Measured: 56 -> 29 ms per hard frame on two cores.
-            first, second = both(lambda: self._search(query[:half]),
-                                 lambda: self._search(query[half:]))
+            first, second = both(lambda: self._search(query[:half], checks),
+                                 lambda: self._search(query[half:], checks))
             idx, sq = np.vstack([first[0], second[0]]), np.vstack([first[1], second[1]])
         return idx.astype(np.int64), np.sqrt(np.maximum(sq, 0))
 
-    def _search(self, query: np.ndarray):
-        return self._index.knnSearch(query, self._k, params=dict(checks=FLANN_CHECKS))
+    def _search(self, query: np.ndarray, checks: int):
+        return self._index.knnSearch(query, self._k, params=dict(checks=checks))
 
     def ratio_per_reference(self, knn) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """Per reference: (frame keypoint indices, gallery keypoint indices)."""
@@ -94,6 +100,18 @@ def both(here, there):
     if "error" in out:
         raise out["error"]
     return mine, out["value"]
+
+
+def in_pairs(fn, items: list) -> list:
+    """``[fn(x) for x in items]``, on two cores where there are two: OpenCV's calls release the
+    GIL, so RANSAC runs on two candidates at once. Every call is independent of the others
+    (findHomography's sampling is seeded per call), so the results are the same."""
+    if cv2.getNumThreads() < 2 or len(items) < 2:
+        return [fn(x) for x in items]
+    evens, odds = both(lambda: [fn(x) for x in items[0::2]], lambda: [fn(x) for x in items[1::2]])
+    out = [None] * len(items)
+    out[0::2], out[1::2] = evens, odds
+    return out
 
 
 def spots(points: np.ndarray) -> int:

@@ -40,6 +40,9 @@ class Options:
     refine: bool = True
     # References tried in order of distinct reference keypoints matched (False: of matches).
     distinct: bool = True
+    # The frame as it is, looked at first with a quicker neighbour search; only where that
+    # names no note is it searched in full (``imaging.QUICK_CHECKS``).
+    quick_first: bool = True
 
 
 def accepts(inliers: int, score: float, runner_up_score: float,

@@ -29,9 +29,9 @@ from desktop_app.recognition.evidence import Verification
 from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS,
                                             FrameFeatures, frame_features)
 from desktop_app.recognition.gallery import ReferenceGallery, make_sift
-from desktop_app.recognition.imaging import (Candidate, Matcher, guided_matches, near_points,
-                                             note_diagonal, plausible_outline, position_hint,
-                                             root_sift, spots)
+from desktop_app.recognition.imaging import (QUICK_CHECKS, Candidate, Matcher, guided_matches,
+                                             in_pairs, near_points, note_diagonal,
+                                             plausible_outline, position_hint, root_sift, spots)
 from desktop_app.recognition.options import Options, accepts
 from desktop_app.recognition.refine import refined_candidate
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
@@ -40,6 +40,11 @@ RANSAC_PX = 6.0  # reprojection tolerance in working-size pixels
 # USAC stops early once confident; the cap matters where few matches are right (a blurred or
 # small note among clutter): 1000 found one hard frame fewer (measured on the seed-11 frames).
 RANSAC_ITERS = 5000
+# The quick first look (``Options.quick_first``): a cheaper neighbour search and fewer RANSAC
+# samples, so its verdict stands only when it clears every part of the bar (inliers, value
+# evidence, margin) by this factor; anything closer is looked at again in full.
+QUICK_RANSAC_ITERS = 1000
+QUICK_CLEAR = 2.0
 # A reference needs this many validated inliers before it counts at all, even as runner-up:
 # fewer than this fit almost any four-point model by chance.
 NOISE_INLIERS = 6
@@ -102,7 +107,8 @@ class Verifier:
         (``features_of(pass)`` gives that pass's features, computed only when needed). When no
         look names it, the plain pass's verdict stands (its outline and hint). Each look has
         its refit round (``verify_features``)."""
-        first = self.verify_features(features_of("plain"), candidates)
+        first = self.verify_features(features_of("plain"), candidates,
+                                     quick=self.options.quick_first)
         for p in self.options.retries:
             if self._settled(first):
                 return first
@@ -114,13 +120,28 @@ class Verifier:
     def _settled(self, v: Verification) -> bool:
         return v.accepted or (not self.options.retry_unnamed and v.outline is not None)
 
-    def verify_features(self, f: FrameFeatures, candidates: Sequence[str] | None = None
-                        ) -> Verification:
-        cv2.setRNGSeed(0)  # per frame too: OpenCV's RNG is per thread and RANSAC consumes it
+    def verify_features(self, f: FrameFeatures, candidates: Sequence[str] | None = None,
+                        quick: bool = False) -> Verification:
+        """One look at one frame's features. ``quick``: first a cheaper look (``QUICK_CHECKS``,
+        ``QUICK_RANSAC_ITERS``), whose verdict stands only if it names a note with room to
+        spare (``QUICK_CLEAR``); otherwise the full look decides, as if the quick one had not
+        been."""
         self._lookup = None
         n_kp = len(f.points)
         if n_kp < 4:
             return Verification(keypoints=n_kp)
+        if quick:
+            cv2.setRNGSeed(0)
+            knn = self._matcher.knn(f.descriptors, QUICK_CHECKS)
+            placed = self._align(self._matcher.ratio_per_reference(knn), f, candidates,
+                                 QUICK_RANSAC_ITERS)
+            if placed:
+                verdict, _ = self._decide(placed, f, knn)
+                if self._clear(verdict):
+                    return verdict
+        # Seeded per look: OpenCV's RNG is per thread and RANSAC consumes it, so the full
+        # search's look is the same whether or not a quick one came first.
+        cv2.setRNGSeed(0)
         knn = self._matcher.knn(f.descriptors)
         per_ref = self._matcher.ratio_per_reference(knn)
         placed = self._align(per_ref, f, candidates)
@@ -138,6 +159,11 @@ class Verifier:
         # The refit round may name only a refitted placement (held to its own inlier bar);
         # otherwise the first round's verdict stands, its outline and hint included.
         return again if again.accepted and again.refined else verdict
+
+    def _clear(self, v: Verification) -> bool:
+        """Named with room to spare: every part of the single-frame bar met QUICK_CLEAR times."""
+        t, k = self.thresholds, QUICK_CLEAR
+        return v.accepted and accepts(v.inliers / k, v.score / k, v.runner_up_score, t, v.refined)
 
     def _decide(self, placed: dict[str, list[Candidate]], f: FrameFeatures, knn,
                 floor: dict[str, float] | None = None) -> tuple[Verification, dict[str, float]]:
@@ -181,7 +207,8 @@ class Verifier:
         return "other_side" if top.value < self.thresholds.min_value else None
 
     # --- where is the note --------------------------------------------------------------
-    def _align(self, per_ref, f: FrameFeatures, candidates) -> dict[str, list[Candidate]]:
+    def _align(self, per_ref, f: FrameFeatures, candidates, iters: int = RANSAC_ITERS
+               ) -> dict[str, list[Candidate]]:
         """Plausible placements per denomination, from its most promising references."""
         order = {d: i for i, d in enumerate(candidates or ())}
         # Ranked by distinct reference keypoints matched: in a noisy or cluttered frame many
@@ -192,15 +219,16 @@ class Verifier:
         by_denom: dict[str, list[int]] = {}
         for r in sorted(counts, key=lambda r: -counts[r]):
             by_denom.setdefault(self._ref_denoms[r], []).append(r)
+        tried = [(d, r) for d in sorted(by_denom, key=lambda d: order.get(d, len(order)))
+                 for r in by_denom[d][:MAX_REFS_PER_DENOMINATION]]
+        found = in_pairs(lambda dr: self._ransac(dr[1], *per_ref[dr[1]], f, iters), tried)
         placed: dict[str, list[Candidate]] = {}
-        for d in sorted(by_denom, key=lambda d: order.get(d, len(order))):
-            for r in by_denom[d][:MAX_REFS_PER_DENOMINATION]:
-                c = self._ransac(r, *per_ref[r], f)
-                if c:
-                    placed.setdefault(d, []).append(c)
+        for (d, _), c in zip(tried, found):
+            if c:
+                placed.setdefault(d, []).append(c)
         return placed
 
-    def _ransac(self, r, q, g, f: FrameFeatures) -> Candidate | None:
+    def _ransac(self, r, q, g, f: FrameFeatures, iters: int = RANSAC_ITERS) -> Candidate | None:
         # One match per reference keypoint (the frame keypoint listed first is the closer).
         g_u, first = np.unique(g, return_index=True)
         q, g = q[first], g_u
@@ -210,7 +238,7 @@ class Verifier:
         dst = f.points[q].reshape(-1, 1, 2)
         # (plain RANSAC, a measured variant only, runs every sample on a weak candidate: it
         # keeps the 1000 it was measured with)
-        iters = 1000 if self.options.method == cv2.RANSAC else RANSAC_ITERS
+        iters = 1000 if self.options.method == cv2.RANSAC else iters
         H, mask = cv2.findHomography(src, dst, self.options.method, RANSAC_PX,
                                      maxIters=iters, confidence=0.995)
         if H is None or mask is None:
@@ -285,9 +313,11 @@ class Verifier:
         specific: dict[str, np.ndarray] = {}
         best: dict[str, Candidate] = {}
         for d, cands in placed.items():
-            sets = [self._guided(c, f, near, frame_desc) for c in cands]
-            i = max(range(len(cands)), key=lambda i: (len(sets[i]), cands[i].inliers))
-            best[d], specific[d] = cands[i], sets[i]
+            # A value's placement is its best-aligned one (the first of equals). Choosing the
+            # one with the most guided matches instead named one seed-11 tuning frame fewer,
+            # and costs a guided search per placement.
+            best[d] = max(cands, key=lambda c: c.inliers)
+            specific[d] = self._guided(best[d], f, near, frame_desc)
         # Fine print, guilloche, fonts and borders are common to many values yet often escape
         # the shared-artwork test (too few inliers between two small references). Such a frame
         # keypoint is explained by another value's reference too, by any of its keypoints at

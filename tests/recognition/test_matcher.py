@@ -21,12 +21,13 @@ def _counting(matcher: Matcher, monkeypatch) -> list[int]:
     """The sizes of the pieces the matcher searches, as it searches them."""
     calls: list[int] = []
     search = matcher._search
-    monkeypatch.setattr(matcher, "_search", lambda q: calls.append(len(q)) or search(q))
+    monkeypatch.setattr(matcher, "_search",
+                        lambda q, checks: calls.append(len(q)) or search(q, checks))
     return calls
 
 
-def _whole(matcher: Matcher, queries: np.ndarray):
-    idx, sq = matcher._search(matcher._prepare(queries))
+def _whole(matcher: Matcher, queries: np.ndarray, checks: int = imaging.FLANN_CHECKS):
+    idx, sq = matcher._search(matcher._prepare(queries), checks)
     return idx.astype(np.int64), np.sqrt(np.maximum(sq, 0))
 
 
@@ -41,6 +42,10 @@ def test_a_split_search_gives_exactly_the_one_piece_answers(descriptors, monkeyp
     np.testing.assert_array_equal(idx, want_idx)  # ... with the answers of one search
     np.testing.assert_allclose(dist, want_dist)
     assert idx.shape == (900, imaging.MATCH_NEIGHBOURS)
+    # The quick look's search too (fewer checks), and it is a different search.
+    quick = matcher.knn(queries, imaging.QUICK_CHECKS)
+    np.testing.assert_array_equal(quick[0], _whole(matcher, queries, imaging.QUICK_CHECKS)[0])
+    assert not np.array_equal(quick[0], idx)
 
 
 def test_one_thread_or_few_keypoints_search_in_one_piece(descriptors, monkeypatch):
