@@ -61,11 +61,13 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "RANSAC not MAGSAC": (replace(SHIPPED, method=cv2.RANSAC), {}, "cv2.RANSAC homography"),
     "one plane": (replace(SHIPPED, second_plane=False), {}, "no second homography for folds"),
     "no retries": (replace(SHIPPED, retries=()), {},
-                   "where a look names no note, no other look (neither deblurred nor enlarged)"),
-    "no deblurring": (replace(SHIPPED, retries=("enlarged",)), {},
-                      "no look with the frame's motion blur undone (the enlarged look kept)"),
-    "no deblurred+enlarged look": (replace(SHIPPED, retries=("deblurred", "enlarged")), {},
-                                   "no last look with the blur undone and then enlarged"),
+                   "where a look names no note, no other look (neither deblurred, enlarged nor "
+                   "tilted)"),
+    "no deblurring": (replace(SHIPPED, retries=("enlarged", "tilted")), {},
+                      "no look with the frame's motion blur undone (the enlarged and tilted looks "
+                      "kept)"),
+    "no deblurred+enlarged look": (replace(SHIPPED, retries=("deblurred", "enlarged", "tilted")),
+                                   {}, "no look with the blur undone and then enlarged"),
     "retry unplaced only": (replace(SHIPPED, retry_unnamed=False), {},
                             "retries only where nothing was placed (not where a note was placed but not named)"),
     "no refinement": (replace(SHIPPED, refine=False), {},
@@ -73,8 +75,10 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "ranked by matches": (replace(SHIPPED, distinct=False), {},
                           "references tried in order of ratio-test matches, not of distinct "
                           "reference keypoints matched"),
-    "no enlarging": (replace(SHIPPED, retries=("deblurred",)), {},
-                     "no look at twice the working size (the deblurred look kept)"),
+    "no enlarging": (replace(SHIPPED, retries=("deblurred", "tilted")), {},
+                     "no look at twice the working size (the deblurred and tilted looks kept)"),
+    "no tilted look": (replace(SHIPPED, retries=("deblurred", "enlarged", "deblurred_enlarged")),
+                       {}, "no last look at simulated tilts of the frame (ASIFT views)"),
     "full search only": (replace(SHIPPED, quick_first=False), {},
                          "no quick first look (fewer search checks and RANSAC samples, standing "
                          "only when clear of the bar by 2x): every frame searched in full"),

@@ -40,6 +40,8 @@ def _key(*parts) -> str:
 def _pass_key(pass_: str):
     """What decides a pass's features beyond the frame itself (the plain key is the long side,
     as before the passes had names, so earlier caches stay valid)."""
+    if pass_ == "tilted":
+        return f"tilted:{frames_mod.TILT}:{frames_mod.TILT_ANGLES}:{frames_mod.TILTED_KEYPOINTS}"
     if pass_ == "plain":
         return frames_mod.WORKING_LONG_SIDE
     if pass_ == "enlarged":
