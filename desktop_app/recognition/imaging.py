@@ -15,9 +15,9 @@ from desktop_app.recognition.gallery import make_index, ratio_filter
 
 FLANN_CHECKS = 48
 # The first look at a frame searches with fewer checks (about a third of the search's time):
-# a note in plain view is named from it all the same, and a frame it does not name is searched
-# again with FLANN_CHECKS, so nothing the full search names is lost. Measured with and without
-# (models/EVALUATION.md, "full search only").
+# a note in plain view is named from it all the same, and a frame it does not name with room
+# to spare (verifier.QUICK_CLEAR) is searched again with FLANN_CHECKS. Measured with and
+# without (models/EVALUATION.md, "full search only": the same outcome for every frame).
 QUICK_CHECKS = 16
 # Nearest gallery keypoints per frame keypoint. The per-reference ratio test needs the same
 # reference's second-best among them; with several references of one design (scans and

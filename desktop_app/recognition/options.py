@@ -40,8 +40,8 @@ class Options:
     refine: bool = True
     # References tried in order of distinct reference keypoints matched (False: of matches).
     distinct: bool = True
-    # The frame as it is, looked at first with a quicker neighbour search; only where that
-    # names no note is it searched in full (``imaging.QUICK_CHECKS``).
+    # The frame as it is, looked at first with a quicker search (``verifier.QUICK_*``); only
+    # where that does not name a note with room to spare is it searched in full.
     quick_first: bool = True
 
 
