@@ -108,7 +108,14 @@ def detect_tiled(sift, grey: np.ndarray, max_keypoints: int, overlap: int = TILE
             pts.append(p[own])
             descs.append(desc[own])
             strength.append(response[own])
-    keep = np.argsort(-np.concatenate(strength), kind="stable")[:max_keypoints]
+    return _strongest(pts, descs, strength, max_keypoints)
+
+
+def _strongest(pts: list, descs: list, strength: list, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``n`` strongest keypoints (positions, descriptors) of several detections."""
+    if not pts:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8)
+    keep = np.argsort(-np.concatenate(strength), kind="stable")[:n]
     return np.concatenate(pts)[keep], np.concatenate(descs)[keep]
 
 
@@ -135,7 +142,4 @@ def detect_tilted(sift, grey: np.ndarray, max_keypoints: int) -> tuple[np.ndarra
         pts.append(back[inside].astype(np.float32))
         descs.append(d[inside])
         strength.append(r[inside])
-    if not pts:
-        return np.zeros((0, 2), np.float32), np.zeros((0, 128), np.uint8)
-    keep = np.argsort(-np.concatenate(strength), kind="stable")[:TILTED_KEYPOINTS]
-    return np.concatenate(pts)[keep], np.concatenate(descs)[keep]
+    return _strongest(pts, descs, strength, TILTED_KEYPOINTS)

@@ -139,8 +139,10 @@ class Verifier:
                 verdict, _ = self._decide(placed, f, knn)
                 if self._clear(verdict):
                     return verdict
-        # Seeded per look: OpenCV's RNG is per thread and RANSAC consumes it, so the full
-        # search's look is the same whether or not a quick one came first.
+        # Seeded per look, so that nothing drawing from OpenCV's (per-thread) RNG depends on
+        # what ran before. findHomography itself samples with a fixed seed of its own
+        # (measured: the same fit whatever the RNG state), which is why its calls can run on
+        # the helper thread of ``in_pairs`` with the same results.
         cv2.setRNGSeed(0)
         knn = self._matcher.knn(f.descriptors)
         per_ref = self._matcher.ratio_per_reference(knn)
