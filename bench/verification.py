@@ -165,7 +165,7 @@ def run_hard_frames(sec: Section, quick: bool, pipeline: Pipeline) -> None:
                             why_missed="SIFT detection and the gallery-wide nearest-neighbour "
                                        "search dominate; the CPU is shared with other jobs"))
     # The price of the retries: a frame naming nothing (a note the gallery does not know) is
-    # looked at five times (as it is, deblurred, enlarged, both, tilted).
+    # looked at six times (as it is, deblurred, enlarged, both, tilted, pooled).
     unknown, source = unknown_note_frame()
     blank = camera_jitter(unknown, 6, seed=3)
     cycle2 = iter(range(10**9))

@@ -61,12 +61,13 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "RANSAC not MAGSAC": (replace(SHIPPED, method=cv2.RANSAC), {}, "cv2.RANSAC homography"),
     "one plane": (replace(SHIPPED, second_plane=False), {}, "no second homography for folds"),
     "no retries": (replace(SHIPPED, retries=()), {},
-                   "where a look names no note, no other look (neither deblurred, enlarged nor "
-                   "tilted)"),
-    "no deblurring": (replace(SHIPPED, retries=("enlarged", "tilted")), {},
-                      "no look with the frame's motion blur undone (the enlarged and tilted looks "
-                      "kept)"),
-    "no deblurred+enlarged look": (replace(SHIPPED, retries=("deblurred", "enlarged", "tilted")),
+                   "where a look names no note, no other look (neither deblurred, enlarged, "
+                   "tilted nor pooled)"),
+    "no deblurring": (replace(SHIPPED, retries=("enlarged", "tilted", "pooled")), {},
+                      "no look with the frame's motion blur undone (the enlarged, tilted and "
+                      "pooled looks kept)"),
+    "no deblurred+enlarged look": (replace(SHIPPED, retries=("deblurred", "enlarged", "tilted",
+                                                             "pooled")),
                                    {}, "no look with the blur undone and then enlarged"),
     "retry unplaced only": (replace(SHIPPED, retry_unnamed=False), {},
                             "retries only where nothing was placed (not where a note was placed but not named)"),
@@ -75,10 +76,15 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "ranked by matches": (replace(SHIPPED, distinct=False), {},
                           "references tried in order of ratio-test matches, not of distinct "
                           "reference keypoints matched"),
-    "no enlarging": (replace(SHIPPED, retries=("deblurred", "tilted")), {},
-                     "no look at twice the working size (the deblurred and tilted looks kept)"),
-    "no tilted look": (replace(SHIPPED, retries=("deblurred", "enlarged", "deblurred_enlarged")),
-                       {}, "no last look at simulated tilts of the frame (ASIFT views)"),
+    "no enlarging": (replace(SHIPPED, retries=("deblurred", "tilted", "pooled")), {},
+                     "no look at 2.5x the working size (the deblurred and tilted looks kept; "
+                     "the pooled look then has nothing to pool)"),
+    "no tilted look": (replace(SHIPPED, retries=("deblurred", "enlarged", "deblurred_enlarged",
+                                                 "pooled")),
+                       {}, "no look at simulated tilts of the frame (ASIFT views)"),
+    "no pooled look": (replace(SHIPPED, retries=("deblurred", "enlarged", "deblurred_enlarged",
+                                                 "tilted")),
+                       {}, "no last look with the plain and enlarged looks' keypoints together"),
     "full search only": (replace(SHIPPED, quick_first=False), {},
                          "no quick first look (fewer search checks and RANSAC samples, standing "
                          "only when clear of the bar by 2x): every frame searched in full"),

@@ -25,11 +25,13 @@ class Options:
     # safer (closest wrong value unchanged) and one hard frame fewer, so off by default.
     control: bool = False
     # Where the frame as it is names no note, look again in these passes, in this order, until
-    # one names it (``frames.PASSES``): motion blur undone, twice the size, then both (a small
+    # one names it (``frames.PASSES``): motion blur undone, 2.5x the size, then both (a small
     # note smeared by a shaky hand: +2 of the seed-11 tuning frames, none wrong), then as if
-    # held less steeply (+3 there, none wrong). Each look is held to the same bar. Measured
-    # one by one (models/EVALUATION.md); a frame named at once never pays.
-    retries: tuple[str, ...] = ("deblurred", "enlarged", "deblurred_enlarged", "tilted")
+    # held less steeply (+3 there, none wrong), and last with the plain and enlarged looks'
+    # keypoints together ("pooled", ``frames.POOLED_FROM``: +4 there, +2 on seed 13, none
+    # wrong). Each look is held to the same bar. Measured one by one (models/EVALUATION.md); a
+    # frame named at once never pays.
+    retries: tuple[str, ...] = ("deblurred", "enlarged", "deblurred_enlarged", "tilted", "pooled")
     # False: retry only where nothing was placed at all (measured: 73/136; a placed but unnamed
     # note is where a second look helps most, and a note of an unknown design pays for it).
     retry_unnamed: bool = True

@@ -26,8 +26,8 @@ import cv2
 import numpy as np
 
 from desktop_app.recognition.evidence import Verification
-from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS,
-                                            FrameFeatures, frame_features)
+from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS, POOLED_FROM,
+                                            FrameFeatures, frame_features, pooled)
 from desktop_app.recognition.gallery import ReferenceGallery, make_sift
 from desktop_app.recognition.imaging import (QUICK_CHECKS, Candidate, Matcher, guided_matches,
                                              in_pairs, near_points, note_diagonal,
@@ -106,13 +106,23 @@ class Verifier:
         """The plain pass's verdict; where it named no note, the first retry pass that names one
         (``features_of(pass)`` gives that pass's features, computed only when needed). When no
         look names it, the plain pass's verdict stands (its outline and hint). Each look has
-        its refit round (``verify_features``)."""
-        first = self.verify_features(features_of("plain"), candidates,
-                                     quick=self.options.quick_first)
+        its refit round (``verify_features``). The "pooled" look asks for nothing new: it is
+        the plain look's and the retries' keypoints that ``frames.POOLED_FROM`` names."""
+        seen: dict[str, FrameFeatures] = {}
+        pool = [p for p in POOLED_FROM if p == "plain" or p in self.options.retries]
+
+        def look(p: str) -> FrameFeatures:  # each pass computed once; the pooled look reuses them
+            if p not in seen:
+                seen[p] = pooled([look(q) for q in pool]) if p == "pooled" else features_of(p)
+            return seen[p]
+
+        first = self.verify_features(look("plain"), candidates, quick=self.options.quick_first)
         for p in self.options.retries:
             if self._settled(first):
                 return first
-            again = self.verify_features(features_of(p), candidates)
+            if p == "pooled" and len(pool) < 2:  # nothing to pool with: the plain look again
+                continue
+            again = self.verify_features(look(p), candidates)
             if self._settled(again):
                 return again
         return first

@@ -24,14 +24,15 @@ def _blurred(frame: np.ndarray, length: int, angle: float) -> np.ndarray:
     return cv2.filter2D(frame, -1, deblur.line_kernel(length, angle))
 
 
-# How wide a note must be for SIFT to miss it at the working size and find it at twice the
+# How wide a note must be for SIFT to miss it at the working size and find it at 2.5 times the
 # size depends on the value's print and the scene: measured per value (the plain pass names
-# none of these, the enlarged pass names each with 18 or more inliers).
-SMALL_WIDTH = {"20": 105, "100": 105, "500": 85}
+# none of these, the enlarged pass names each with 18 or more inliers; at some widths between
+# these it does not, so the widths are not round).
+SMALL_WIDTH = {"20": 95, "100": 75, "500": 75}
 
 
 def _small_note_frame(denomination: str) -> np.ndarray:
-    """A note about 100 px wide in a 640x480 frame: too small for SIFT at the working size."""
+    """A note 75-95 px wide in a 640x480 frame: too small for SIFT at the working size."""
     w = SMALL_WIDTH[denomination]
     return place_note(synthetic_note(denomination), synthetic_scene(4),
                       [[120, 100], [120 + w, 105], [117 + w, 105 + w // 2], [118, 100 + w // 2]])
@@ -99,7 +100,8 @@ def test_a_small_smeared_note_is_named_only_deblurred_and_enlarged(gallery, deno
 
 def test_retries_run_in_order_and_only_while_nothing_is_placed(gallery):
     v = Verifier(gallery)
-    assert v.options.retries == ("deblurred", "enlarged", "deblurred_enlarged", "tilted")
+    assert v.options.retries == ("deblurred", "enlarged", "deblurred_enlarged", "tilted",
+                                 "pooled")
     asked = []
 
     def features_of(name, frame):
@@ -118,6 +120,7 @@ def test_retries_run_in_order_and_only_while_nothing_is_placed(gallery):
     # Nothing in any pass: the plain pass's verdict (its keypoint count) is kept.
     empty = synthetic_scene(5)
     out = v.verify_passes(features_of("empty", empty))
+    # (the pooled look is made of the others' keypoints: nothing more is asked for)
     assert [p for _, p in asked] == ["plain", "deblurred", "enlarged", "deblurred_enlarged",
                                      "tilted"]
     assert out.outline is None and out.keypoints == len(v.features(empty).points)
@@ -127,7 +130,8 @@ def test_a_placed_but_unnamed_frame_is_looked_at_again(gallery):
     """A note of a value the gallery lacks is placed by the shared artwork and not named: by
     default every retry looks at it (and none names it); with ``retry_unnamed`` off, none."""
     frame = place_note(synthetic_note("50"), synthetic_scene(3), CORNERS)
-    for unnamed, want in ((True, ["plain", *Options().retries]), (False, ["plain"])):
+    looks = [p for p in Options().retries if p != "pooled"]  # pooled: the others' keypoints
+    for unnamed, want in ((True, ["plain", *looks]), (False, ["plain"])):
         v = Verifier(gallery, options=replace(Options(), retry_unnamed=unnamed))
         asked = []
 
@@ -174,7 +178,7 @@ def _tilted_note_frame(denomination: str, turned: float, squeeze: float) -> np.n
     return place_note(synthetic_note(denomination), synthetic_scene(3), corners)
 
 
-@pytest.mark.parametrize("denomination, turned", [("100", 45), ("500", 20)])
+@pytest.mark.parametrize("denomination, turned", [("100", 45), ("500", 30)])
 def test_the_tilted_pass_names_a_steeply_held_note(gallery, denomination, turned):
     """Measured per case on this synthetic scene: no other look names it."""
     frame = _tilted_note_frame(denomination, turned, 2.3)
