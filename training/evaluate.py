@@ -42,6 +42,13 @@ SWEEP_INLIERS = (8, 10, 12, 15)
 SWEEP_MARGINS = (1.5, 2.0)
 
 SHIPPED = Options()
+
+
+def _without(*looks: str) -> Options:
+    """The shipped options with these retries left out (the rest kept, in order)."""
+    return replace(SHIPPED, retries=tuple(p for p in SHIPPED.retries if p not in looks))
+
+
 # name -> (options, thresholds override, what is taken away)
 VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "v2 (shipped)": (SHIPPED, {}, "everything on"),
@@ -63,12 +70,11 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "no retries": (replace(SHIPPED, retries=()), {},
                    "where a look names no note, no other look (neither deblurred, enlarged, "
                    "tilted nor pooled)"),
-    "no deblurring": (replace(SHIPPED, retries=("enlarged", "tilted", "pooled")), {},
+    "no deblurring": (_without("deblurred", "deblurred_enlarged"), {},
                       "no look with the frame's motion blur undone (the enlarged, tilted and "
                       "pooled looks kept)"),
-    "no deblurred+enlarged look": (replace(SHIPPED, retries=("deblurred", "enlarged", "tilted",
-                                                             "pooled")),
-                                   {}, "no look with the blur undone and then enlarged"),
+    "no deblurred+enlarged look": (_without("deblurred_enlarged"), {},
+                                   "no look with the blur undone and then enlarged"),
     "retry unplaced only": (replace(SHIPPED, retry_unnamed=False), {},
                             "retries only where nothing was placed (not where a note was placed but not named)"),
     "no refinement": (replace(SHIPPED, refine=False), {},
@@ -76,15 +82,13 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "ranked by matches": (replace(SHIPPED, distinct=False), {},
                           "references tried in order of ratio-test matches, not of distinct "
                           "reference keypoints matched"),
-    "no enlarging": (replace(SHIPPED, retries=("deblurred", "tilted", "pooled")), {},
+    "no enlarging": (_without("enlarged", "deblurred_enlarged"), {},
                      "no look at 2.5x the working size (the deblurred and tilted looks kept; "
                      "the pooled look then has nothing to pool)"),
-    "no tilted look": (replace(SHIPPED, retries=("deblurred", "enlarged", "deblurred_enlarged",
-                                                 "pooled")),
-                       {}, "no look at simulated tilts of the frame (ASIFT views)"),
-    "no pooled look": (replace(SHIPPED, retries=("deblurred", "enlarged", "deblurred_enlarged",
-                                                 "tilted")),
-                       {}, "no last look with the plain and enlarged looks' keypoints together"),
+    "no tilted look": (_without("tilted"), {},
+                       "no look at simulated tilts of the frame (ASIFT views)"),
+    "no pooled look": (_without("pooled"), {},
+                       "no last look with the plain and enlarged looks' keypoints together"),
     "full search only": (replace(SHIPPED, quick_first=False), {},
                          "no quick first look (fewer search checks and RANSAC samples, standing "
                          "only when clear of the bar by 2x): every frame searched in full"),

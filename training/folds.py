@@ -39,10 +39,8 @@ def _key(*parts) -> str:
 
 def _pass_key(pass_: str):
     """What decides a pass's features beyond the frame itself (the plain key is the long side,
-    as before the passes had names, so earlier caches stay valid)."""
-    if pass_ == "pooled":
-        return (f"pooled:{frames_mod.POOL_RADIUS}:"
-                + ":".join(str(_pass_key(p)) for p in frames_mod.POOLED_FROM))
+    as before the passes had names, so earlier caches stay valid). The pooled look has no key:
+    the verifier makes it from the plain and enlarged looks' cached features."""
     if pass_ == "tilted":
         return f"tilted:{frames_mod.TILT}:{frames_mod.TILT_ANGLES}:{frames_mod.TILTED_KEYPOINTS}"
     if pass_ == "plain":
@@ -51,10 +49,8 @@ def _pass_key(pass_: str):
         return (f"{frames_mod.ENLARGED_LONG_SIDE}:tiles:{frames_mod.TILES}:"
                 f"{frames_mod.TILE_OVERLAP}")
     if pass_ == "deblurred_enlarged":
-        # (the restored frame's own enlargement, where it differs from the enlarged look's)
-        return (f"{pass_}:{_pass_key('deblurred')}:{_pass_key('enlarged')}"
-                + ("" if frames_mod.DEBLURRED_ENLARGED_LONG_SIDE == frames_mod.ENLARGED_LONG_SIDE
-                   else f":{frames_mod.DEBLURRED_ENLARGED_LONG_SIDE}"))
+        return (f"{pass_}:{_pass_key('deblurred')}:{frames_mod.DEBLURRED_ENLARGED_LONG_SIDE}:"
+                f"tiles:{frames_mod.TILES}:{frames_mod.TILE_OVERLAP}")
     return (f"{pass_}:{deblur.MIN_LENGTH}:{deblur.MAX_LENGTH}:{deblur.ANGLE_STEP}:"
             f"{deblur.WIENER_K}")
 

@@ -110,7 +110,7 @@ def pooled(looks: list[FrameFeatures], radius: float | None = None) -> FrameFeat
     base = looks[0]
     pts, descs = [base.points], [base.descriptors]
     for f in looks[1:]:
-        p = (f.points * np.float32(base.scale / f.scale)).astype(np.float32)
+        p = f.points * np.float32(base.scale / f.scale)
         kept = np.concatenate(pts)
         if len(p) and len(kept):
             # An exact search (FLANN's single kd-tree, exact in two dimensions): the
@@ -123,8 +123,7 @@ def pooled(looks: list[FrameFeatures], radius: float | None = None) -> FrameFeat
             d = f.descriptors
         pts.append(p)
         descs.append(d)
-    return FrameFeatures(base.shape, base.scale, np.concatenate(pts),
-                         np.concatenate(descs).astype(np.uint8))
+    return FrameFeatures(base.shape, base.scale, np.concatenate(pts), np.concatenate(descs))
 
 
 def _resized(grey: np.ndarray, scale: float) -> np.ndarray:
