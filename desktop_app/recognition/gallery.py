@@ -129,12 +129,20 @@ def ratio_matches(index: cv2.flann_Index, owners: np.ndarray, desc: np.ndarray,
     return ratio_filter(idx.astype(np.int64), np.sqrt(np.maximum(sq, 0)), owners)
 
 
-def ratio_filter(idx: np.ndarray, dist: np.ndarray, owners: np.ndarray
+def ratio_filter(idx: np.ndarray, dist: np.ndarray, owners: np.ndarray,
+                 points: np.ndarray | None = None, apart: float = 0.0
                  ) -> tuple[np.ndarray, np.ndarray]:
     """Lowe's ratio test within each reference, on k-nearest-neighbour lists (rows: queries,
-    columns: neighbours best first; ``idx`` into ``owners``)."""
+    columns: neighbours best first; ``idx`` into ``owners``). With ``points`` (per indexed
+    keypoint) and ``apart`` > 0, the second-best is the same reference's nearest keypoint more
+    than ``apart`` pixels from the best one: SIFT puts several keypoints on one spot (other
+    orientations, neighbouring scales), and a second-best on the same spot says nothing about
+    where the match belongs, yet fails the test."""
     k = idx.shape[1]
     owner = owners[idx]
+    if apart > 0 and points is None:
+        raise ValueError("the ratio test's 'apart' rule needs the indexed keypoints' positions")
+    pos = points[idx] if apart > 0 else None
     q_all, g_all = [], []
     for j in range(k):
         first = np.ones(len(idx), bool)
@@ -146,6 +154,8 @@ def ratio_filter(idx: np.ndarray, dist: np.ndarray, owners: np.ndarray
         found = np.zeros(len(idx), bool)
         for i in range(j + 1, k):
             hit = (owner[:, i] == owner[:, j]) & ~found
+            if pos is not None:
+                hit &= np.linalg.norm(pos[:, i] - pos[:, j], axis=1) > apart
             d2[hit] = dist[hit, i]
             found |= hit
         ok = first & (dist[:, j] < RATIO * d2)

@@ -24,6 +24,10 @@ QUICK_CHECKS = 16
 # burst photos), copies of the same artwork fill a short list and the test then fails for
 # every copy at once.
 MATCH_NEIGHBOURS = 16
+# The second ratio test (``Options.apart``): the second-best must lie this far from the best,
+# in reference pixels (long side ``gallery.REFERENCE_LONG_SIDE``). 4 and 8 named the same
+# seed-13 tuning frames; 1.5 (only the very same spot) named one seed-11 frame fewer.
+APART_PX = 4.0
 MIN_SPLIT_QUERIES = 200  # fewer frame keypoints than twice this are searched in one piece
 # Plausibility of the projected note outline.
 MIN_AREA_FRACTION = 0.005  # of the frame
@@ -46,9 +50,11 @@ def root_sift(desc: np.ndarray) -> np.ndarray:
 class Matcher:
     """One FLANN index over every gallery descriptor; k-nearest lists per frame keypoint."""
 
-    def __init__(self, descriptors: np.ndarray, owners: np.ndarray, rootsift: bool):
+    def __init__(self, descriptors: np.ndarray, owners: np.ndarray, rootsift: bool,
+                 points: np.ndarray | None = None):
         self.rootsift = rootsift
         self.owners = owners
+        self.points = points  # per gallery keypoint, for the ratio test's "apart" rule
         self._index = make_index(self._prepare(descriptors))
         self._k = min(MATCH_NEIGHBOURS, len(owners))
 
@@ -74,9 +80,11 @@ class Matcher:
     def _search(self, query: np.ndarray, checks: int):
         return self._index.knnSearch(query, self._k, params=dict(checks=checks))
 
-    def ratio_per_reference(self, knn) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        """Per reference: (frame keypoint indices, gallery keypoint indices)."""
-        q, g = ratio_filter(*knn, self.owners)
+    def ratio_per_reference(self, knn, apart: float = 0.0
+                            ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Per reference: (frame keypoint indices, gallery keypoint indices). ``apart`` > 0:
+        the ratio test's second-best is taken from another place (``gallery.ratio_filter``)."""
+        q, g = ratio_filter(*knn, self.owners, self.points, apart)
         owners = self.owners[g]
         return {int(r): (q[owners == r], g[owners == r]) for r in np.unique(owners)}
 

@@ -15,8 +15,10 @@ Two questions, answered by different evidence:
    ``Thresholds.min_value`` and beat every other value's evidence by ``min_margin``.
 
 Where a look names no note, each placement is refitted on guided correspondences and the value
-decided again (``refine.py``). Everything that makes a single frame "accepted" lives here and
-in ``options.accepts``, driven by ``Thresholds``; the scan session only combines frames.
+decided again (``refine.py``); where that names none either, the look's matches are taken again
+with the ratio test's second-best from another place in the reference (``Options.apart``).
+Everything that makes a single frame "accepted" lives here and in ``options.accepts``, driven
+by ``Thresholds``; the scan session only combines frames.
 """
 from __future__ import annotations
 
@@ -26,10 +28,11 @@ import cv2
 import numpy as np
 
 from desktop_app.recognition.evidence import Verification
+from desktop_app.recognition.fold import other_half
 from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS, POOLED_FROM,
                                             FrameFeatures, frame_features, pooled)
 from desktop_app.recognition.gallery import ReferenceGallery, make_sift
-from desktop_app.recognition.imaging import (QUICK_CHECKS, Candidate, Matcher, guided_matches,
+from desktop_app.recognition.imaging import (APART_PX, QUICK_CHECKS, Candidate, Matcher, guided_matches,
                                              in_pairs, near_points, note_diagonal,
                                              plausible_outline, position_hint, root_sift, spots)
 from desktop_app.recognition.options import Options, accepts
@@ -49,10 +52,6 @@ QUICK_CLEAR = 2.0
 # fewer than this fit almost any four-point model by chance.
 NOISE_INLIERS = 6
 MAX_REFS_PER_DENOMINATION = 3  # RANSAC only the most promising references of each value
-# A second homography (the other half of a folded note) needs this many inliers of its own,
-# and must meet the first along the fold within this fraction of the fold line's length.
-FOLD_MIN_INLIERS = 10
-FOLD_SEAM = 0.08
 MIN_INLIER_SPREAD = 0.02  # convex hull of inliers, as a fraction of the reference area
 # Guided value evidence: a frame keypoint counts when the position predicted by the homography
 # is within this fraction of the projected note's diagonal (at least GUIDED_MIN_PX).
@@ -79,7 +78,8 @@ class Verifier:
         # Seeded so that the same frame gives the same inliers in every process and run: the
         # randomised kd-trees and RANSAC both draw from OpenCV's RNG, and reports must repeat.
         cv2.setRNGSeed(0)
-        self._matcher = Matcher(gallery.descriptors, gallery.owners, options.rootsift)
+        self._matcher = Matcher(gallery.descriptors, gallery.owners, options.rootsift,
+                               gallery.points)
         self._ref_denoms = np.array([r.denomination for r in gallery.references])
         # Value-specific keypoints, per reference: not shared with any reference of another
         # value (gallery.shared_artwork: where same-series references of other values agree).
@@ -122,7 +122,7 @@ class Verifier:
                 return first
             if p == "pooled" and len(pool) < 2:  # nothing to pool with: the plain look again
                 continue
-            again = self.verify_features(look(p), candidates)
+            again = self.verify_features(look(p), candidates, pass_=p)
             if self._settled(again):
                 return again
         return first
@@ -131,11 +131,11 @@ class Verifier:
         return v.accepted or (not self.options.retry_unnamed and v.outline is not None)
 
     def verify_features(self, f: FrameFeatures, candidates: Sequence[str] | None = None,
-                        quick: bool = False) -> Verification:
-        """One look at one frame's features. ``quick``: first a cheaper look (``QUICK_CHECKS``,
-        ``QUICK_RANSAC_ITERS``), whose verdict stands only if it names a note with room to
-        spare (``QUICK_CLEAR``); otherwise the full look decides, as if the quick one had not
-        been."""
+                        quick: bool = False, pass_: str = "plain") -> Verification:
+        """One look at one frame's features (``pass_``: which look they are). ``quick``: first
+        a cheaper look (``QUICK_CHECKS``, ``QUICK_RANSAC_ITERS``), whose verdict stands only if
+        it names a note with room to spare (``QUICK_CLEAR``); otherwise the full look decides,
+        as if the quick one had not been."""
         self._lookup = None
         n_kp = len(f.points)
         if n_kp < 4:
@@ -155,10 +155,23 @@ class Verifier:
         # the helper thread of ``in_pairs`` with the same results.
         cv2.setRNGSeed(0)
         knn = self._matcher.knn(f.descriptors)
-        per_ref = self._matcher.ratio_per_reference(knn)
+        first = None
+        for apart in (0.0, APART_PX) if pass_ in self.options.apart else (0.0,):
+            verdict = self._judge(self._matcher.ratio_per_reference(knn, apart), f, knn,
+                                  candidates)
+            if verdict.accepted:
+                return verdict
+            if first is None:
+                first = verdict
+        # Named by neither test: the usual test's verdict stands (its outline and hint).
+        return first
+
+    def _judge(self, per_ref, f: FrameFeatures, knn, candidates) -> Verification:
+        """The verdict on one set of tentative matches: placements, the value, and where that
+        names nothing, each placement refitted on guided correspondences and judged again."""
         placed = self._align(per_ref, f, candidates)
         if not placed:
-            return Verification(keypoints=n_kp)
+            return Verification(keypoints=len(f.points))
         verdict, first_values = self._decide(placed, f, knn)
         if verdict.accepted or not self.options.refine:
             return verdict
@@ -262,7 +275,7 @@ class Verifier:
             return None
         fold = None
         if self.options.second_plane:
-            half, fold = self._other_half(src, dst, inl, ref, H)
+            half, fold = other_half(src, dst, inl, ref, H, self.options.method, RANSAC_PX)
             inl = inl | half
         n_in = min(spots(f.points[q[inl]]), int(inl.sum()))
         if n_in < NOISE_INLIERS:
@@ -275,42 +288,6 @@ class Verifier:
         # scaled to the deduplicated count so both measure the same thing.
         weighted = float(self.gallery.weights[g[inl]].sum()) * n_in / max(1, int(inl.sum()))
         return Candidate(r, n_in, H, quad.astype(np.float32), weighted, fold=fold)
-
-    def _other_half(self, src, dst, inl, ref, H) -> tuple[np.ndarray, tuple | None]:
-        """Inliers of a second homography fitted to the outliers: the other half of a note
-        folded across its long axis. It must cover the part of the reference the first fit
-        left uncovered, and both fits must agree along the fold line between them (the paper
-        is continuous there); otherwise it is a second chance for clutter. Returns the extra
-        inliers and (H2, fold x in reference pixels, whether H2 holds right of it)."""
-        rest = ~inl
-        extra = np.zeros(len(inl), bool)
-        if rest.sum() < 2 * FOLD_MIN_INLIERS:
-            return extra, None
-        H2, m2 = cv2.findHomography(src[rest], dst[rest], self.options.method, RANSAC_PX,
-                                    maxIters=500, confidence=0.99)
-        if H2 is None or m2 is None or m2.sum() < FOLD_MIN_INLIERS:
-            return extra, None
-        a = src[inl].reshape(-1, 2)
-        b = src[rest][m2.ravel().astype(bool)].reshape(-1, 2)
-        w, h = float(ref.size[0]), float(ref.size[1])
-        xa, xb = float(np.median(a[:, 0])), float(np.median(b[:, 0]))
-        if abs(xa - xb) < 0.25 * w:
-            return extra, None
-        # The fold: the line between the two halves' medians where the two fits agree best.
-        ys = np.linspace(0, h - 1, 5)
-        best_err, fold_x, size = np.inf, 0.0, 1.0
-        for x in np.linspace(min(xa, xb), max(xa, xb), 17):
-            line = np.float64([[x, y] for y in ys]).reshape(-1, 1, 2)
-            p1 = cv2.perspectiveTransform(line, H).reshape(-1, 2)
-            p2 = cv2.perspectiveTransform(line, H2).reshape(-1, 2)
-            err = float(np.linalg.norm(p1 - p2, axis=1).max())
-            if err < best_err:
-                best_err, fold_x, size = err, float(x), float(np.linalg.norm(p1[-1] - p1[0]))
-        if size < 1 or best_err > FOLD_SEAM * size:
-            return extra, None
-        idx = np.nonzero(rest)[0][m2.ravel().astype(bool)]
-        extra[idx] = True
-        return extra, (H2, fold_x, xb > xa)
 
     # --- which value is it --------------------------------------------------------------
     def _value_per_denomination(self, placed: dict[str, list[Candidate]], f: FrameFeatures,

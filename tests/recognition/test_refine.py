@@ -94,7 +94,7 @@ def test_a_placed_but_unnamed_note_is_refitted_and_named():
     gallery = synthetic_gallery(("5", "10", "20", "100", "500"))
     frame = place_note(synthetic_note("100"), synthetic_scene(4),
                        [[120, 100], [220, 105], [217, 155], [118, 150]])
-    plain = replace(Options(), retries=())
+    plain = replace(Options(), retries=(), apart=())  # the refit alone: no other chance
     without = Verifier(gallery, options=replace(plain, refine=False)).verify(frame)
     assert without.outline is not None and not without.accepted
     v = Verifier(gallery, options=plain).verify(frame)
@@ -106,7 +106,7 @@ def test_the_verifier_holds_a_refitted_placement_to_its_own_bar():
     gallery = synthetic_gallery(("5", "10", "20", "100", "500"))
     frame = place_note(synthetic_note("100"), synthetic_scene(4),
                        [[120, 100], [220, 105], [217, 155], [118, 150]])
-    plain = replace(Options(), retries=())
+    plain = replace(Options(), retries=(), apart=())
     named = Verifier(gallery, options=plain).verify(frame)
     assert named.accepted and named.refined
     strict = Thresholds(min_refined_inliers=named.inliers + 1)
@@ -117,7 +117,8 @@ class _Canned(Verifier):
     """A verifier whose placements and value evidence are given: the refit round's rules alone."""
 
     def __init__(self, gallery, first, second, refit):
-        super().__init__(gallery, options=replace(Options(), retries=()))
+        # (one look, one set of matches: the refit round's rules alone)
+        super().__init__(gallery, options=replace(Options(), retries=(), apart=()))
         self._first, self._second, self._refit = first, second, refit
         self._round = 0
 
