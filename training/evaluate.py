@@ -43,6 +43,8 @@ SWEEP_INLIERS = (8, 10, 12, 15)
 SWEEP_MARGINS = (1.5, 2.0)
 
 SHIPPED = Options()
+# The looks the second ratio test was measured in (Options.apart; not shipped).
+APART_LOOKS = ("plain", "deblurred", "enlarged", "deblurred_enlarged")
 
 
 def _without(*looks: str) -> Options:
@@ -56,8 +58,7 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "v1 scoring": (replace(SHIPPED, evidence="weighted"), dict(min_value=12.0),
                    "value evidence replaced by the v1 score (inliers weighted 0.1 in shared "
                    "artwork, bar 12), with v2 matching"),
-    "v1": (Options(evidence="weighted", rootsift=False, method=cv2.RANSAC, second_plane=False,
-                   apart=()),
+    "v1": (Options(evidence="weighted", rootsift=False, method=cv2.RANSAC, second_plane=False),
            dict(min_value=12.0), "v1 score and v1 matching (SIFT, RANSAC, one plane), on v2 "
            "frame features and gallery (stretch, coarse-scale references, 16 neighbours)"),
     "no exclusivity": (replace(SHIPPED, exclusive=False), {},
@@ -91,12 +92,13 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
                        "no look at simulated tilts of the frame (ASIFT views)"),
     "no pooled look": (_without("pooled"), {},
                        "no last look with the plain and enlarged looks' keypoints together"),
-    "usual ratio test only": (replace(SHIPPED, apart=()), {},
-                              "an unnamed look's matches not taken again with the ratio test's "
-                              "second-best from another place in the reference"),
-    "apart in every look": (replace(SHIPPED, apart=PASSES), {},
-                            "nothing taken away; ADDS the second ratio test to the tilted and "
-                            "pooled looks too (not shipped)"),
+    "second ratio test": (replace(SHIPPED, apart=APART_LOOKS), {},
+                          "nothing taken away; ADDS, where the plain, deblurred or enlarged "
+                          "looks name nothing, their matches taken again with the ratio test's "
+                          "second-best from another place in the reference (not shipped)"),
+    "second ratio test in every look": (replace(SHIPPED, apart=PASSES), {},
+                                        "the same in the tilted and pooled looks too (not "
+                                        "shipped)"),
     "full search only": (replace(SHIPPED, quick_first=False), {},
                          "no quick first look (fewer search checks and RANSAC samples, standing "
                          "only when clear of the bar by 2x): every frame searched in full"),

@@ -25,8 +25,8 @@ QUICK_CHECKS = 16
 # every copy at once.
 MATCH_NEIGHBOURS = 16
 # The second ratio test (``Options.apart``): the second-best must lie this far from the best,
-# in reference pixels (long side ``gallery.REFERENCE_LONG_SIDE``). 4 and 8 named the same
-# seed-13 tuning frames; 1.5 (only the very same spot) named one seed-11 frame fewer.
+# in reference pixels (long side ``gallery.REFERENCE_LONG_SIDE``). Measured as the only ratio
+# test: 4 and 8 named the same tuning frames; 1.5 (only the very same spot) one seed-11 fewer.
 APART_PX = 4.0
 MIN_SPLIT_QUERIES = 200  # fewer frame keypoints than twice this are searched in one piece
 # Plausibility of the projected note outline.

@@ -15,8 +15,8 @@ Two questions, answered by different evidence:
    ``Thresholds.min_value`` and beat every other value's evidence by ``min_margin``.
 
 Where a look names no note, each placement is refitted on guided correspondences and the value
-decided again (``refine.py``); where that names none either, the look's matches are taken again
-with the ratio test's second-best from another place in the reference (``Options.apart``).
+decided again (``refine.py``). ``Options.apart`` (measured, not shipped) takes the matches of a
+look that names none again, with the ratio test's second-best from another place.
 Everything that makes a single frame "accepted" lives here and in ``options.accepts``, driven
 by ``Thresholds``; the scan session only combines frames.
 """

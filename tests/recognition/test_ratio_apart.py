@@ -1,4 +1,5 @@
-"""The ratio test's second rule: the second-best taken from another place (``Options.apart``)."""
+"""The ratio test's second rule: the second-best taken from another place (``Options.apart``;
+measured and not shipped: it stays testable because the evaluation measures it)."""
 import cv2
 import numpy as np
 import pytest
@@ -63,6 +64,8 @@ def _smeared(length: int, angle: float, frame: np.ndarray) -> np.ndarray:
 
 
 CORNERS = [[140, 100], [500, 130], [480, 320], [130, 300]]
+# The looks the evaluation's "second ratio test" variant uses it in.
+LOOKS = ("plain", "deblurred", "enlarged", "deblurred_enlarged")
 
 
 def _calls(v: Verifier, monkeypatch) -> list[float]:
@@ -78,9 +81,10 @@ def test_a_smeared_note_the_usual_test_cannot_place_is_named_by_the_apart_test(g
     """Rs 500 smeared over 17 px (measured on this scene): the usual test leaves 8 inliers
     and too little value evidence; with the twins skipped, 18 inliers and the value."""
     frame = _smeared(17, 20, place_note(synthetic_note("500"), synthetic_scene(0), CORNERS))
-    usual = Verifier(gallery, options=Options(retries=(), apart=())).verify(frame)
+    usual = Verifier(gallery, options=Options(retries=())).verify(frame)
     assert not usual.accepted
-    v = Verifier(gallery, options=Options(retries=()))
+    assert Options().apart == ()  # not shipped (see Options.apart)
+    v = Verifier(gallery, options=Options(retries=(), apart=LOOKS))
     seen = _calls(v, monkeypatch)
     out = v.verify(frame)
     assert out.accepted and out.denomination == "500"
@@ -93,7 +97,7 @@ def test_a_smeared_note_the_usual_test_cannot_place_is_named_by_the_apart_test(g
 
 def test_a_note_named_at_once_never_pays_for_the_second_test(gallery, monkeypatch):
     frame = place_note(synthetic_note("100"), synthetic_scene(1), CORNERS)
-    v = Verifier(gallery)
+    v = Verifier(gallery, options=Options(apart=LOOKS))
     seen = _calls(v, monkeypatch)
     assert v.verify(frame).denomination == "100"
     assert imaging.APART_PX not in seen
@@ -104,7 +108,7 @@ def test_a_note_named_at_once_never_pays_for_the_second_test(gallery, monkeypatc
     for look in ("tilted", "pooled"):
         v.verify_features(v.features(frame, look), pass_=look)
     assert seen and set(seen) == {0.0}
-    off = Verifier(gallery, options=Options(apart=()))
+    off = Verifier(gallery)
     seen_off = _calls(off, monkeypatch)
     off.verify(frame)
     assert seen_off and set(seen_off) == {0.0}
