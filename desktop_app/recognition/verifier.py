@@ -32,8 +32,8 @@ from desktop_app.recognition.fold import other_half
 from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS, POOLED_FROM,
                                             FrameFeatures, frame_features, pooled)
 from desktop_app.recognition.gallery import ReferenceGallery, make_sift
-from desktop_app.recognition.imaging import (APART_PX, QUICK_CHECKS, Candidate, Matcher, guided_matches,
-                                             in_pairs, near_points, note_diagonal,
+from desktop_app.recognition.imaging import (APART_PX, QUICK_CHECKS, Candidate, Matcher,
+                                             guided_matches, in_pairs, near_points, note_diagonal,
                                              plausible_outline, position_hint, root_sift, spots)
 from desktop_app.recognition.options import Options, accepts
 from desktop_app.recognition.refine import refined_candidate
@@ -79,7 +79,7 @@ class Verifier:
         # randomised kd-trees and RANSAC both draw from OpenCV's RNG, and reports must repeat.
         cv2.setRNGSeed(0)
         self._matcher = Matcher(gallery.descriptors, gallery.owners, options.rootsift,
-                               gallery.points)
+                                gallery.points)
         self._ref_denoms = np.array([r.denomination for r in gallery.references])
         # Value-specific keypoints, per reference: not shared with any reference of another
         # value (gallery.shared_artwork: where same-series references of other values agree).

@@ -4,10 +4,11 @@ import cv2
 import numpy as np
 import pytest
 
-from desktop_app.recognition import imaging
+from desktop_app.recognition import deblur, imaging
 from desktop_app.recognition.gallery import RATIO, ratio_filter
 from desktop_app.recognition.verifier import Options, Verifier
 from tests.builders.notes import place_note, synthetic_gallery, synthetic_note, synthetic_scene
+from training.evaluate import APART_LOOKS
 
 # Gallery keypoints: reference 0 has two keypoints on one spot (a SIFT twin: another
 # orientation) and one elsewhere; reference 1 has one.
@@ -56,16 +57,12 @@ def gallery():
 
 
 def _smeared(length: int, angle: float, frame: np.ndarray) -> np.ndarray:
-    k = np.zeros((length, length), np.float32)
-    k[length // 2, :] = 1
-    c = length / 2 - 0.5
-    k = cv2.warpAffine(k, cv2.getRotationMatrix2D((c, c), angle, 1), (length, length))
-    return cv2.filter2D(frame, -1, k / k.sum())
+    return cv2.filter2D(frame, -1, deblur.line_kernel(length, angle))
 
 
 CORNERS = [[140, 100], [500, 130], [480, 320], [130, 300]]
 # The looks the evaluation's "second ratio test" variant uses it in.
-LOOKS = ("plain", "deblurred", "enlarged", "deblurred_enlarged")
+LOOKS = APART_LOOKS
 
 
 def _calls(v: Verifier, monkeypatch) -> list[float]:
