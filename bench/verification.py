@@ -144,12 +144,8 @@ def run_hard_frames(sec: Section, quick: bool, pipeline: Pipeline) -> None:
     full = Verifier(verifier.gallery, verifier.thresholds,
                     replace(verifier.options, quick_first=False))
     full.verify(images[0])  # warm-up
-    pairs: list[list[float]] = [[], []]
-    for i in range(len(images) if quick else 2 * len(images)):
-        for k in ((0, 1) if i % 2 else (1, 0)):
-            v = (verifier, full)[k]
-            pairs[k] += time_calls(lambda: v.verify(images[i % len(images)]), 1, warmup=0)
-    quick_s, full_s = Stats.of_seconds(pairs[0]), Stats.of_seconds(pairs[1])
+    quick_s, full_s = _in_turn(verifier, full, images,
+                               len(images) if quick else 2 * len(images))
     sec.figures["  same frames in turn: with the quick first look"] = quick_s
     sec.figures["  same frames in turn: full search only"] = full_s
     sec.figures["  quick first look / full search only (medians)"] = round(
@@ -173,6 +169,15 @@ def run_hard_frames(sec: Section, quick: bool, pipeline: Pipeline) -> None:
                                           6 if quick else 18))
     sec.figures["verify 640x480 frame naming nothing (every retry runs)"] = unnamed
     sec.note(f"frame naming nothing: {source}")
+    # What the second ratio test (Options.apart) adds there: the same frames in turn with and
+    # without it, so both see the same machine.
+    usual = Verifier(verifier.gallery, verifier.thresholds, replace(verifier.options, apart=()))
+    with_s, without_s = _in_turn(verifier, usual, blank, 6 if quick else 12)
+    sec.figures["  naming nothing in turn: with the second ratio test"] = with_s
+    sec.figures["  naming nothing in turn: usual ratio test only"] = without_s
+    sec.figures["  with / without the second ratio test (medians)"] = round(
+        with_s.median / without_s.median, 2)
+    del usual
     holds = 4 if quick else 12
     results = []
     for k in range(holds):
@@ -190,6 +195,17 @@ def run_hard_frames(sec: Section, quick: bool, pipeline: Pipeline) -> None:
         sec.checks.append(Check("press to decision median, hard frames", p2d.median,
                                 TARGET_PRESS_TO_DECISION_MS, "ms",
                                 why_missed="hard frames often need several frames to agree"))
+
+
+def _in_turn(a, b, images: list[np.ndarray], n: int) -> tuple[Stats, Stats]:
+    """Verification times of two verifiers on the same frames, taken in turn (the order
+    alternating) so that both see the same machine."""
+    times: list[list[float]] = [[], []]
+    for i in range(n):
+        for k in ((0, 1) if i % 2 else (1, 0)):
+            v = (a, b)[k]
+            times[k] += time_calls(lambda: v.verify(images[i % len(images)]), 1, warmup=0)
+    return Stats.of_seconds(times[0]), Stats.of_seconds(times[1])
 
 
 def _frames(note: NoteImage, size: tuple[int, int], count: int) -> list[np.ndarray]:

@@ -10,11 +10,13 @@ def _pct(a: int, b: int) -> str:
 
 def closest_wrong(v: dict, min_value: float) -> tuple[float, float]:
     """How near a variant came to a wrong answer: the strongest evidence of a wrong value
-    (best candidate of another value on a note, or any candidate on a negative), as a share
+    (best candidate of another value on a note, any candidate on a negative or on a note of
+    a design the gallery does not know), as a share
     of its bar, and its margin over the runner-up."""
     rows = [r for r in v["photos"] + v["hard"] if r.get("truth") and r["denomination"]
             and r["denomination"] != r["truth"]]
     rows += [r for r in v["negatives"] + v["hard"] if not r.get("truth") and r["denomination"]]
+    rows += [r for r in v.get("absent", []) if r["denomination"]]  # any value there is wrong
     bar = float(v["thresholds_override"].get("min_value", min_value))
     if not rows:
         return 0.0, 0.0
@@ -22,11 +24,17 @@ def closest_wrong(v: dict, min_value: float) -> tuple[float, float]:
     return worst["score"] / bar, worst["score"] / max(worst["runner_up_score"], 1e-9)
 
 
+def _absent(v: dict) -> str:
+    a = v.get("absent_summary")
+    return f"{a['named']}/{a['photos']}" if a else "-"
+
+
 def _variant_rows(results: dict) -> list[str]:
     L = ["| Variant | What is taken away | Covered photos right | Photos wrong | Foreign "
          "accepted | Scenes accepted | Hard set right (covered) | Hard right (covered by design) "
-         "| Hard wrong | Hard negatives accepted | Closest wrong value (share of bar) |",
-         "|---|---|---|---|---|---|---|---|---|---|---|"]
+         "| Hard wrong | Hard negatives accepted | Unknown design named | Closest wrong value "
+         "(share of bar) |",
+         "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, v in results["variants"].items():
         s, h = v["summary"], v["hard_summary"]
         share, _ = closest_wrong(v, results["thresholds"]["min_value"])
@@ -36,11 +44,14 @@ def _variant_rows(results: dict) -> list[str]:
                  f"{_pct(h['covered_right'], h['covered'])} | "
                  f"{_pct(h.get('design_covered_right', 0), h.get('design_covered', 0))} | "
                  f"{h['wrong']} | "
-                 f"{h['negatives_accepted']}/{h['negatives']} | {share:.2f} |")
+                 f"{h['negatives_accepted']}/{h['negatives']} | {_absent(v)} | {share:.2f} |")
     L += ["", "\"Closest wrong value\": the strongest value evidence (v1: weighted score) that "
           "any variant gave a WRONG value (another value on a real or hard note, anything on a "
           "negative), divided by that variant's bar; 1.0 or more would be a wrong answer if the "
-          "margin also held. Lower is safer."]
+          "margin also held. Lower is safer.", "",
+          "\"Unknown design named\": real photos verified against a gallery with no reference "
+          "of their value's side in any series (`training.folds.evaluate_absent`), as a new "
+          "design would be; anything named there is a guess. It must be 0."]
     return L
 
 
@@ -54,7 +65,9 @@ def markdown(results: dict) -> str:
          "== X, else \"not sure\".", "",
          f"Thresholds: min_inliers={th['min_inliers']} (alignment; "
          f"{th.get('min_refined_inliers', '-')} for a refitted placement), min_value={th['min_value']}"
-         f" (value-specific evidence), min_margin={th['min_margin']} "
+         f" (value-specific evidence; {th.get('min_refined_value', '-')} for a refitted "
+         f"placement; in at least {th.get('min_value_regions', '-')} regions of the note), "
+         f"min_margin={th['min_margin']} "
          "(desktop_app/recognition/thresholds.py).", "",
          "## Protocol", "",
          f"- Real photos ({s['photos']}): leave-one-physical-note-out "
@@ -75,6 +88,9 @@ def markdown(results: dict) -> str:
          "held-out photo (2 photos per physical note), each against a gallery without its "
          "note; 30 negatives (book covers, receipts, flyers) against the shipped gallery.",
          "- Foreign notes (100 Indian) and scenes: the full shipped gallery.",
+         "- Unknown designs: every real photo against a gallery with no reference of its "
+         "value's side in any series (as a new series or commemorative note would be); "
+         "nothing may be named.",
          "- Every variant below runs the same protocol with the same thresholds "
          "(v1 variants: their own bar of 12 on the v1 score).", "",
          "## Results (v2, as shipped)", "",
@@ -86,6 +102,8 @@ def markdown(results: dict) -> str:
          f"- Hard set, covered positives named right: **{_pct(h['covered_right'], h['covered'])}"
          f"**; wrong: **{h['wrong']}** of {h['positives']} positives ({h['uncovered']} "
          f"uncovered); negatives accepted: **{h['negatives_accepted']} / {h['negatives']}**.",
+         f"- Unknown designs (photos of a value's side the gallery has no reference of): "
+         f"named **{_absent(v)}** (must be 0).",
          f"- Hard set covered by design: **{_pct(h.get('design_covered_right', 0), h.get('design_covered', 0))}**"
          " named right (the same frames and verdicts; only frames whose design is in the "
          "fold's gallery counted).",
@@ -117,6 +135,15 @@ def markdown(results: dict) -> str:
                  f"{', '.join(p['conditions']) or '-'} | {'yes' if p['covered'] else 'no'} | "
                  f"{p['outcome']} | {p['denomination']} | {p['inliers']} | {p['score']} | "
                  f"{p['runner_up']} | {p['runner_up_score']} |")
+    named = (v.get("absent_summary") or {}).get("named_rows", [])
+    if named:
+        L += ["", "### Unknown designs named (v2): each is a guess", "",
+              "| Photo | Truth | Side | Named | Inliers | Value | Refitted | Look |",
+              "|---|---|---|---|---|---|---|---|"]
+        for r in named:
+            L.append(f"| {Path(r['file']).name} | {r['truth']} | {r['side']} | {r['named']} | "
+                     f"{r['inliers']} | {r['score']} | {'yes' if r['refined'] else 'no'} | "
+                     f"{r['look']} |")
     top = sorted(v["negatives"] + [r for r in v["hard"] if not r["truth"]],
                  key=lambda n: (-n["score"], -n["inliers"]))[:8]
     L += ["", "## Negatives: the strongest candidates", "",
@@ -130,10 +157,11 @@ def markdown(results: dict) -> str:
           "rest. Photos and the hard set were not used to choose thresholds; their columns are "
           "for information only.", "",
           "| min_value | min_inliers | min_margin | Negatives (tune) | Negatives (held out) | "
-          "Photos wrong | Covered right | Hard wrong | Hard right |",
-          "|---|---|---|---|---|---|---|---|---|"]
+          "Photos wrong | Covered right | Hard wrong | Hard right | Unknown design named |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
     for r in v["sweep"]:
         L.append(f"| {r['min_value']} | {r['min_inliers']} | {r['min_margin']} | "
                  f"{r['negatives_tune']} | {r['negatives_held_out']} | {r['photos_wrong']} | "
-                 f"{r['covered_right']} | {r['hard_wrong']} | {r['hard_right']} |")
+                 f"{r['covered_right']} | {r['hard_wrong']} | {r['hard_right']} | "
+                 f"{r.get('absent_named', '-')} |")
     return "\n".join(L) + "\n"

@@ -32,10 +32,11 @@ from desktop_app.paths import MODELS_DIR
 from desktop_app.recognition.evidence import DENOMINATIONS
 from desktop_app.recognition.frames import PASSES
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
-from desktop_app.recognition.verifier import Options, Verifier, accepts
+from desktop_app.recognition.verifier import REGION_GRID, Options, Verifier, accepts
 from training.conditions import CONDITIONS
 from training.data import NPR_DIR, load_manifest, read_image
-from training.folds import evaluate_negatives, full_gallery, negative_images, shipped_verifier
+from training.folds import (evaluate_absent, evaluate_negatives, full_gallery, negative_images,
+                            shipped_verifier)
 from training.hard_eval import evaluate_folds, hard_frames, summarise_hard
 
 SWEEP_VALUES = (4, 6, 8, 10, 12)
@@ -43,8 +44,8 @@ SWEEP_INLIERS = (8, 10, 12, 15)
 SWEEP_MARGINS = (1.5, 2.0)
 
 SHIPPED = Options()
-# The looks the second ratio test was measured in (Options.apart; not shipped).
-APART_LOOKS = ("plain", "deblurred", "enlarged", "deblurred_enlarged")
+# The looks the second ratio test is used in (Options.apart).
+APART_LOOKS = SHIPPED.apart
 
 
 def _without(*looks: str) -> Options:
@@ -61,6 +62,11 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "v1": (Options(evidence="weighted", rootsift=False, method=cv2.RANSAC, second_plane=False),
            dict(min_value=12.0), "v1 score and v1 matching (SIFT, RANSAC, one plane), on v2 "
            "frame features and gallery (stretch, coarse-scale references, 16 neighbours)"),
+    "value evidence in one place": (SHIPPED, dict(min_value_regions=0),
+                                    "value evidence may lie in a single region of the note (one "
+                                    "element such as the seal or a word), not in at least "
+                                    f"{DEFAULT.min_value_regions} of its "
+                                    f"{REGION_GRID[0]}x{REGION_GRID[1]} regions"),
     "no exclusivity": (replace(SHIPPED, exclusive=False), {},
                        "value evidence without the between-value ratio test and without "
                        "removing keypoints another value's placement explains"),
@@ -92,13 +98,20 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
                        "no look at simulated tilts of the frame (ASIFT views)"),
     "no pooled look": (_without("pooled"), {},
                        "no last look with the plain and enlarged looks' keypoints together"),
-    "second ratio test": (replace(SHIPPED, apart=APART_LOOKS), {},
-                          "nothing taken away; ADDS, where the plain, deblurred or enlarged "
-                          "looks name nothing, their matches taken again with the ratio test's "
-                          "second-best from another place in the reference (not shipped)"),
+    "usual ratio test only": (replace(SHIPPED, apart=()), {},
+                              "no second ratio test (where the plain, deblurred or enlarged "
+                              "looks name nothing, their matches taken again with the ratio "
+                              "test's second-best from another place in the reference)"),
     "second ratio test in every look": (replace(SHIPPED, apart=PASSES), {},
-                                        "the same in the tilted and pooled looks too (not "
-                                        "shipped)"),
+                                        "nothing taken away; ADDS the second ratio test in the "
+                                        "tilted and pooled looks too (not shipped)"),
+    "refitted at the usual value bar": (SHIPPED, dict(min_refined_value=DEFAULT.min_value), "a "
+                                        "refitted placement needs the usual value evidence "
+                                        f"({DEFAULT.min_value:g}), not "
+                                        f"{DEFAULT.min_refined_value:g}"),
+    "neither": (replace(SHIPPED, apart=()), dict(min_refined_value=DEFAULT.min_value),
+                "neither the second ratio test nor the refit's own value bar (the code before "
+                "both)"),
     "full search only": (replace(SHIPPED, quick_first=False), {},
                          "no quick first look (fewer search checks and RANSAC samples, standing "
                          "only when clear of the bar by 2x): every frame searched in full"),
@@ -130,7 +143,19 @@ def summarise(photos: list[dict], negatives: list[dict]) -> dict:
         scenes_total=sum(n["kind"] == "scene" for n in negatives))
 
 
-def sweep(photos: list[dict], negatives: list[dict], hard: list[dict]) -> list[dict]:
+def summarise_absent(rows: list[dict]) -> dict:
+    """Photos of a value's side that the gallery has no reference of: any value named is a
+    guess (``folds.evaluate_absent``)."""
+    named = [r for r in rows if r["accepted"]]
+    return dict(photos=len(rows), named=len(named),
+                named_rows=[dict(file=r["file"], truth=r["truth"], side=r["side"],
+                                 named=r["denomination"], inliers=r["inliers"],
+                                 score=r["score"], refined=r["refined"], look=r["look"])
+                            for r in named])
+
+
+def sweep(photos: list[dict], negatives: list[dict], hard: list[dict],
+          absent: list[dict] = ()) -> list[dict]:
     """The verifier's own rule (``accepts``) applied to recorded scores at other thresholds."""
     rows = []
     for mv in SWEEP_VALUES:
@@ -140,7 +165,8 @@ def sweep(photos: list[dict], negatives: list[dict], hard: list[dict]) -> list[d
 
                 def acc(r):
                     return r["denomination"] is not None and accepts(
-                        r["inliers"], r["score"], r["runner_up_score"], t, r.get("refined", False))
+                        r["inliers"], r["score"], r["runner_up_score"], t, r.get("refined", False),
+                        r.get("regions"))
                 row = dict(min_value=mv, min_inliers=mi, min_margin=mm)
                 for half in ("tune", "held_out"):
                     row[f"negatives_{half}"] = sum(acc(n) for n in negatives if n["half"] == half)
@@ -151,6 +177,7 @@ def sweep(photos: list[dict], negatives: list[dict], hard: list[dict]) -> list[d
                 row["hard_wrong"] = sum(acc(h) and h["denomination"] != h["truth"] for h in hard)
                 row["hard_right"] = sum(acc(h) and h["denomination"] == h["truth"]
                                         for h in hard if h["covered"])
+                row["absent_named"] = sum(acc(a) for a in absent)
                 rows.append(row)
     return rows
 
@@ -187,6 +214,8 @@ def run(thresholds: Thresholds = DEFAULT, variants: list[str] | None = None) -> 
     results = dict(thresholds=dict(min_inliers=thresholds.min_inliers,
                                    min_refined_inliers=thresholds.min_refined_inliers,
                                    min_value=thresholds.min_value,
+                                   min_refined_value=thresholds.min_refined_value,
+                                   min_value_regions=thresholds.min_value_regions,
                                    min_margin=thresholds.min_margin), variants={})
     for name in variants or list(VARIANTS):
         options, override, what = VARIANTS[name]
@@ -197,18 +226,22 @@ def run(thresholds: Thresholds = DEFAULT, variants: list[str] | None = None) -> 
         for p in photos:
             p["conditions"] = conditions.get(p["file"], [])
         neg = evaluate_negatives(shipped, negatives)
+        absent = evaluate_absent(full, items, th, options)
         results["variants"][name] = dict(
             description=what, thresholds_override=override, photos=photos, negatives=neg,
-            hard=hard_rows, summary=summarise(photos, neg), hard_summary=summarise_hard(hard_rows),
-            sweep=sweep(photos, neg, hard_rows) if name == "v2 (shipped)" else [],
+            hard=hard_rows, absent=absent, summary=summarise(photos, neg),
+            hard_summary=summarise_hard(hard_rows), absent_summary=summarise_absent(absent),
+            sweep=sweep(photos, neg, hard_rows, absent) if name == "v2 (shipped)" else [],
             seconds=round(time.perf_counter() - started, 1))
         if name == "v2 (shipped)":
             results["timing"] = time_frames(shipped)
         s, h = results["variants"][name]["summary"], results["variants"][name]["hard_summary"]
+        a = results["variants"][name]["absent_summary"]
         print(f"{name}: covered {s['covered_right']}/{s['covered']}, wrong {s['photos_wrong']}, "
               f"foreign {s['foreign_accepted']}, scenes {s['scenes_accepted']}; hard "
               f"{h['covered_right']}/{h['covered']} wrong {h['wrong']} negatives "
-              f"{h['negatives_accepted']}/{h['negatives']} "
+              f"{h['negatives_accepted']}/{h['negatives']}; unknown design named "
+              f"{a['named']}/{a['photos']} "
               f"({results['variants'][name]['seconds']} s)", flush=True)
     return results
 

@@ -114,7 +114,8 @@ def record(v) -> dict:
     return dict(denomination=v.denomination, matched_side=v.side, reference=v.reference,
                 inliers=v.inliers, score=round(v.score, 2), runner_up=v.runner_up,
                 runner_up_score=round(v.runner_up_score, 2), accepted=v.accepted,
-                keypoints=v.keypoints, hint=v.hint, refined=v.refined)
+                keypoints=v.keypoints, hint=v.hint, refined=v.refined, look=v.look,
+                regions=v.regions)
 
 
 def outcome(named: str | None, truth: str | None) -> str:
@@ -150,6 +151,31 @@ def evaluate_photos(full: ReferenceGallery, items: list[Item], thresholds: Thres
         keep = [it.file for it in refs if groups.get(it.file) != group]
         verifier = Verifier(full.subset(keep), thresholds, options)
         out += photo_rows(verifier, [p for p in photos if groups[p.file] == group], refs, groups)
+    return out
+
+
+def without_value_side(refs: list[Item], value: str, side: str) -> list[str]:
+    """Reference ids of a gallery that cannot name this value's side, whatever its series."""
+    return [r.file for r in refs if (r.denomination, r.side) != (value, side)]
+
+
+def evaluate_absent(full: ReferenceGallery, items: list[Item], thresholds: Thresholds,
+                    options: Options) -> list[dict]:
+    """Every photo against a gallery with no reference of its value's side in any series: a
+    design the app does not know (a new series, a commemorative note). Nothing may be named;
+    a value named here is a guess, however right the value (the right value can only come
+    from the other side's artwork, which is not in the photo)."""
+    groups = physical_groups(items)
+    refs = gallery_items(items)
+    photos = [it for it in items if it.kind == "photo"]
+    out = []
+    for value, side in sorted({(p.denomination, p.side) for p in photos}):
+        keep = without_value_side(refs, value, side)
+        verifier = Verifier(full.subset(keep), thresholds, options)
+        chosen = [p for p in photos if (p.denomination, p.side) == (value, side)]
+        out += photo_rows(verifier, chosen, [r for r in refs if r.file in set(keep)], groups)
+    for row in out:
+        row["outcome"] = "not_sure" if not row["accepted"] else "wrong"
     return out
 
 

@@ -46,7 +46,7 @@ from desktop_app.teaching.store import UserStore, View, note_bytes, note_from_by
 from desktop_app.teaching.teacher import Teacher
 from training.build_gallery import gallery_items
 from training.data import NPR_DIR, Item, load_manifest, physical_groups, read_image
-from training.folds import CACHE_DIR, file_id, outcome, verify_cached
+from training.folds import CACHE_DIR, file_id, outcome, verify_cached, without_value_side
 
 SEED = 11
 KS = (1, 2, 3)
@@ -85,11 +85,6 @@ def teachable_notes(items: list[Item], min_photos: int = 2) -> list[Note]:
             by.setdefault(groups[it.file], []).append(it)
     return [Note(g, ps[0].denomination, ps[0].side, tuple(sorted(ps, key=lambda p: p.file)))
             for g, ps in sorted(by.items()) if len(ps) >= min_photos]
-
-
-def without_value_side(refs: list[Item], value: str, side: str) -> list[str]:
-    """Reference ids of a gallery that cannot name this value's side, whatever its series."""
-    return [r.file for r in refs if (r.denomination, r.side) != (value, side)]
 
 
 def shot_choices(n: int, k: int, key: str, choices: int = CHOICES) -> list[tuple[int, ...]]:

@@ -58,6 +58,11 @@ class Verification:
     # The best candidate's placement was refitted on guided correspondences (verifier's
     # ``refine``): its inliers are not ratio-test matches, so it is never strong on its own.
     refined: bool = False
+    # Regions of the note (``verifier.REGION_GRID``) its value evidence lies in; None where
+    # not measured (the v1 score).
+    regions: int | None = None
+    # Which look named it (``frames.PASSES``): "plain", or the retry whose verdict stands.
+    look: str = "plain"
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,16 @@ def spots(points: np.ndarray) -> int:
     return len(np.unique(np.round(points).astype(np.int32), axis=0))
 
 
+def regions(points: np.ndarray, size: tuple[float, float], grid: tuple[int, int]) -> int:
+    """How many cells of a ``grid`` (columns, rows) over a reference of ``size`` (w, h) hold
+    at least one of these reference positions."""
+    cols, rows = grid
+    w, h = size
+    cx = np.clip((points[:, 0] * cols / w).astype(int), 0, cols - 1)
+    cy = np.clip((points[:, 1] * rows / h).astype(int), 0, rows - 1)
+    return len(np.unique(cy * cols + cx))
+
+
 def plausible_outline(quad: np.ndarray, ref, shape) -> bool:
     """Whether a reference outline projected into a frame of ``shape`` can be a real note:
     convex, turning the same way as the reference (a mirror image turns the other way),
@@ -283,6 +293,7 @@ class Candidate:
     # Placed by two homographies (the halves of a folded note): (H2, fold x, H2 right of it).
     fold: tuple | None = None
     refined: bool = False  # refitted on guided correspondences (refine.py)
+    regions: int | None = None  # cells of the reference its value evidence lies in
 
     @property
     def folded(self) -> bool:

@@ -32,6 +32,18 @@ class Thresholds:
     # Value-specific evidence (guided matches in the parts where values differ) needed to
     # name the value; see the verifier's module docstring.
     min_value: float = 8.0
+    # ... found in at least this many of the note's regions (``verifier.REGION_GRID`` cells of
+    # the reference). One element (the bank's seal, a word such as "RUPEES" or "HUNDRED") can
+    # be the same on a design the gallery does not know: with a value's side left out of the
+    # gallery, 5 of the 8 photos named wrong had all their value evidence in 1 or 2 regions;
+    # every right answer (photos and seed-7 hard frames) had it in 3 or more.
+    min_value_regions: int = 3
+    # The value evidence a refitted placement needs (the bar is max(min_value, this)). A refit
+    # counts every reference keypoint found where it predicts one, so a placement of the
+    # wrong value can be refitted into place: with a value's side left out of the gallery, 3
+    # photos of it were named another value from refitted placements with evidence of exactly
+    # 8 (two of them only with the second ratio test, ``Options.apart``); 9 stops them.
+    min_refined_value: float = 9.0
     # The best denomination's weighted score must beat the best *other* denomination's by this
     # factor; Everest-series notes share artwork, so near-ties are common and must abstain.
     # Measured: every correct acceptance beat its runner-up by 10x or more.

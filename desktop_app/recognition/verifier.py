@@ -22,6 +22,7 @@ by ``Thresholds``; the scan session only combines frames.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Sequence
 
 import cv2
@@ -34,7 +35,8 @@ from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS,
 from desktop_app.recognition.gallery import ReferenceGallery, make_sift
 from desktop_app.recognition.imaging import (APART_PX, QUICK_CHECKS, Candidate, Matcher,
                                              guided_matches, in_pairs, near_points, note_diagonal,
-                                             plausible_outline, position_hint, root_sift, spots)
+                                             plausible_outline, position_hint, regions,
+                                             root_sift, spots)
 from desktop_app.recognition.options import Options, accepts
 from desktop_app.recognition.refine import refined_candidate
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
@@ -62,6 +64,10 @@ GUIDED_MAX_DIST = 0.5
 # A value-specific match must be this much closer to its value's reference than to any
 # other value's keypoint.
 VALUE_RATIO = 0.9
+# The note divided into columns x rows, in reference coordinates: value evidence must lie in
+# ``Thresholds.min_value_regions`` of these cells (one element shared with an unknown design,
+# such as the seal or a word, fills one or two).
+REGION_GRID = (6, 3)
 # Chance control: the reference moved by these fractions of its width and height.
 CONTROL_SHIFTS = ((0.13, 0.17), (-0.11, -0.19))
 
@@ -124,7 +130,7 @@ class Verifier:
                 continue
             again = self.verify_features(look(p), candidates, pass_=p)
             if self._settled(again):
-                return again
+                return replace(again, look=p)
         return first
 
     def _settled(self, v: Verification) -> bool:
@@ -188,7 +194,8 @@ class Verifier:
     def _clear(self, v: Verification) -> bool:
         """Named with room to spare: every part of the single-frame bar met QUICK_CLEAR times."""
         t, k = self.thresholds, QUICK_CLEAR
-        return v.accepted and accepts(v.inliers / k, v.score / k, v.runner_up_score, t, v.refined)
+        return v.accepted and accepts(v.inliers / k, v.score / k, v.runner_up_score, t, v.refined,
+                                      v.regions)
 
     def _decide(self, placed: dict[str, list[Candidate]], f: FrameFeatures, knn,
                 floor: dict[str, float] | None = None) -> tuple[Verification, dict[str, float]]:
@@ -201,14 +208,15 @@ class Verifier:
         others = {d: max(v, (floor or {}).get(d, 0.0)) for d, v in values.items() if d != denom}
         runner = max(others, key=others.get) if others else None
         second_score = others[runner] if runner else 0.0
-        accepted = accepts(top.inliers, top.value, second_score, self.thresholds, top.refined)
+        accepted = accepts(top.inliers, top.value, second_score, self.thresholds, top.refined,
+                           top.regions)
         ref = self.gallery.references[top.ref]
         return Verification(
             denomination=denom, side=ref.side, series=ref.series, reference=ref.id,
             inliers=top.inliers, score=float(top.value), runner_up=runner,
             runner_up_score=float(second_score), accepted=bool(accepted),
             outline=(top.quad / f.scale).astype(np.float32), keypoints=len(f.points),
-            hint=self._hint(top, f, accepted), refined=top.refined), values
+            hint=self._hint(top, f, accepted), refined=top.refined, regions=top.regions), values
 
     def _frame_lookup(self, f: FrameFeatures):
         """(nearest-keypoint search, RootSIFT descriptors) of the frame, made once per frame."""
@@ -316,15 +324,18 @@ class Verifier:
                      if self.options.exclusive and len(best) > 1 else {})
         other_dist = self._other_value_distance(knn, frame_desc) if explained else {}
         for d, c in best.items():
-            mine, dist = specific[d]
+            mine, dist, at = specific[d]
             if d in other_dist:
                 # The descriptor must be clearly closer to this value's reference than to
                 # any other value's keypoint in the gallery (a ratio test between values).
-                mine = mine[dist < VALUE_RATIO * other_dist[d][mine]]
+                keep = dist < VALUE_RATIO * other_dist[d][mine]
+                mine, at = mine[keep], at[keep]
             others = [m for e, m in explained.items() if e != d]
             if others:
-                mine = np.setdiff1d(mine, np.concatenate(others))
+                keep = ~np.isin(mine, np.concatenate(others))
+                mine, at = mine[keep], at[keep]
             c.value = float(spots(f.points[mine]))
+            c.regions = regions(at, self.gallery.references[c.ref].size, REGION_GRID)
             if self.options.control:
                 c.value = max(0.0, c.value - self._chance(c, f, near, frame_desc))
         return best
@@ -361,16 +372,18 @@ class Verifier:
         return float(np.mean(counts))
 
     def _guided(self, c: Candidate, f: FrameFeatures, near, frame_desc, every: bool = False
-                ) -> tuple[np.ndarray, np.ndarray]:
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Value-specific keypoints of the candidate's reference that find, near the position
         its homography predicts, a frame keypoint with a similar descriptor (deduplicated).
         Searched per reference, not through the gallery-wide neighbour lists: those fill up
-        with the many copies of shared artwork, crowding out the keypoints that matter."""
+        with the many copies of shared artwork, crowding out the keypoints that matter.
+        Returns (frame keypoints, descriptor distances, reference positions matched)."""
         g = self._all_of[c.ref] if every else self._specific_of[c.ref]
         if len(g) == 0:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+            return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros((0, 2), np.float32)
         radius = max(GUIDED_MIN_PX, GUIDED_RADIUS * note_diagonal(c.quad))
-        _, fq, dist = guided_matches(c.project(self.gallery.points[g]), self.gallery.descriptors[g],
-                                     frame_desc, near, f.shape, radius, GUIDED_MAX_DIST)
-        return fq, dist
+        rows, fq, dist = guided_matches(c.project(self.gallery.points[g]),
+                                        self.gallery.descriptors[g], frame_desc, near, f.shape,
+                                        radius, GUIDED_MAX_DIST)
+        return fq, dist, self.gallery.points[g[rows]]
 

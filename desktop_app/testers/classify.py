@@ -57,13 +57,14 @@ class ImageResult:
     reason: str
     outcome: str | None
     refined: bool = False  # the placement was refitted (verifier ``refine``): its own inlier bar
+    regions: int | None = None  # regions of the note holding its value evidence (the bar's too)
 
     def jsonl(self) -> dict:
         return {"path": self.path, "decision": self.decision, "side": self.side, "score": round(self.score, 3),
                 "confidence": self.confidence, "truth": self.truth, "candidate": self.candidate,
                 "inliers": self.inliers, "runner_up": self.runner_up,
                 "runner_up_score": round(self.runner_up_score, 3), "hint": self.hint,
-                "refined": self.refined}
+                "refined": self.refined, "regions": self.regions}
 
 
 @dataclass
@@ -160,7 +161,7 @@ def classify_image(recognizer, image, path: str, truth: str | None, th: Threshol
         inliers=int(v.inliers), runner_up=None if v.runner_up is None else str(v.runner_up), runner_up_score=round(float(v.runner_up_score), 3),
         accepted=bool(v.accepted), presence=None if evidence.model is None else round(float(evidence.model.presence), 3),
         keypoints=int(v.keypoints), hint=decision.hint, reason=decision.reason,
-        outcome=outcome(truth, decision.label), refined=bool(v.refined),
+        outcome=outcome(truth, decision.label), refined=bool(v.refined), regions=v.regions,
     )
 
 
@@ -201,7 +202,7 @@ def classify(
 
 
 CSV_COLUMNS = ("path", "truth", "decision", "outcome", "side", "confidence", "score", "candidate", "inliers",
-               "runner_up", "runner_up_score", "accepted", "refined", "presence", "keypoints", "hint", "reason")
+               "runner_up", "runner_up_score", "accepted", "refined", "regions", "presence", "keypoints", "hint", "reason")
 
 
 def report_paths(out: str | Path) -> dict[str, Path]:

@@ -93,6 +93,7 @@ class FrameRecord:
     strong: bool
     hint: str | None
     refined: bool = False  # the placement was refitted (verifier ``refine``)
+    regions: int | None = None  # regions of the note holding its value evidence
 
 
 @dataclass
@@ -292,7 +293,7 @@ def _frame_record(index: int, e: FrameEvidence, th: Thresholds) -> FrameRecord:
         candidate=_str(v.denomination), inliers=int(v.inliers), score=round(float(v.score), 3),
         runner_up=_str(v.runner_up),
         runner_up_score=round(float(v.runner_up_score), 3), accepted=bool(v.accepted),
-        strong=bool(is_strong(e, th)), hint=v.hint, refined=bool(v.refined),
+        strong=bool(is_strong(e, th)), hint=v.hint, refined=bool(v.refined), regions=v.regions,
     )
 
 

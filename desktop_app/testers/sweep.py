@@ -34,7 +34,8 @@ def accepted_at(r, min_inliers: int, min_margin: float, th: Thresholds = DEFAULT
 
     varied = dataclasses.replace(th, min_inliers=min_inliers, min_margin=min_margin)
     return r.candidate is not None and accepts(r.inliers, r.score, r.runner_up_score, varied,
-                                               bool(getattr(r, "refined", False)))
+                                               bool(getattr(r, "refined", False)),
+                                               getattr(r, "regions", None))
 
 
 def sweep(results: Sequence, th: Thresholds = DEFAULT,

@@ -55,6 +55,21 @@ def synthetic_note(denomination: str, side: str = "front",
     return img
 
 
+def unknown_design_with_one_element_of(value: str) -> np.ndarray:
+    """A Rs 50 note (a design a gallery without Rs 50 does not know: it shares only the common
+    panel) carrying one element of the ``value`` note at the same place, inside one region of
+    ``verifier.REGION_GRID`` right of the middle, as the seal or a word can be shared."""
+    from desktop_app.recognition.verifier import REGION_GRID
+
+    note = synthetic_note("50")
+    w, h = note.shape[1], note.shape[0]
+    cols, rows = REGION_GRID
+    x0, y0 = 4 * w // cols + 4, h // rows + 4
+    x1, y1 = 5 * w // cols - 4, 2 * h // rows - 4
+    note[y0:y1, x0:x1] = synthetic_note(value)[y0:y1, x0:x1]
+    return note
+
+
 def place_note(note: np.ndarray, background: np.ndarray, corners) -> np.ndarray:
     """Perspective-warp ``note`` so its corners (TL, TR, BR, BL) land on ``corners``."""
     h, w = note.shape[:2]

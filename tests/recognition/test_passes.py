@@ -9,6 +9,7 @@ import pytest
 from desktop_app.recognition import deblur, frames
 from desktop_app.recognition.frames import frame_features
 from desktop_app.recognition.gallery import make_sift
+from desktop_app.recognition.thresholds import DEFAULT
 from desktop_app.recognition.verifier import Options, Verifier
 from tests.builders.notes import place_note, synthetic_gallery, synthetic_note, synthetic_scene
 
@@ -71,7 +72,15 @@ def test_a_motion_blurred_note_is_named_after_deblurring(gallery):
 def test_the_enlarged_pass_names_a_small_note(gallery, denomination):
     frame = _small_note_frame(denomination)
     one = Verifier(gallery, options=replace(Options(), retries=())).verify(frame)
-    two = Verifier(gallery, options=replace(Options(), retries=("enlarged",))).verify(frame)
+    th = DEFAULT
+    if denomination == "20":
+        # Its enlarged look names it from a refitted placement with value evidence of 8: the
+        # usual bar, one short of a refitted placement's own (the price of that bar, paid
+        # here on purpose; see Thresholds.min_refined_value).
+        shipped = Verifier(gallery, options=replace(Options(), retries=("enlarged",)))
+        assert not shipped.verify(frame).accepted
+        th = replace(DEFAULT, min_refined_value=DEFAULT.min_value)
+    two = Verifier(gallery, th, replace(Options(), retries=("enlarged",))).verify(frame)
     assert not one.accepted
     assert two.accepted and two.denomination == denomination
     # The outline comes back in frame pixels, around where the note was put.

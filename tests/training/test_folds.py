@@ -8,6 +8,7 @@ from training.data import Item
 from training.hard_eval import hard_folds, summarise_hard
 
 QUAD = [[0, 0], [10, 0], [10, 5], [0, 5]]
+QUAD_PX = [[120, 90], [520, 120], [500, 330], [110, 300]]
 
 
 def burst(n: int, denomination="100", side="front") -> list[Item]:
@@ -69,3 +70,42 @@ def test_cached_features_are_the_verifiers_own(tmp_path, monkeypatch):
     np.testing.assert_array_equal(first.descriptors, again.descriptors)
     assert again.shape == first.shape and again.scale == first.scale
     assert v.verify_features(again).accepted == v.verify(frame).accepted is True
+
+
+def test_the_unknown_design_check_leaves_out_every_reference_of_the_side(tmp_path, monkeypatch):
+    """Each photo faces a gallery without its value's side; anything named there counts."""
+    from dataclasses import replace
+
+    import cv2
+
+    import training.folds as folds
+    from desktop_app.recognition.thresholds import DEFAULT
+    from desktop_app.recognition.verifier import Options
+    from tests.builders.notes import unknown_design_with_one_element_of
+    from training.build_gallery import build
+    from training.evaluate import summarise_absent
+
+    monkeypatch.setattr(folds, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(folds, "NPR_DIR", tmp_path)
+    refs = [Item(f"refs/{d}/s.png", d, "front", "s", "ref", None) for d in ("5", "10", "100", "500")]
+    photos = [Item("photos/500/a.png", "500", "front", "s", "photo", None),
+              Item("photos/50/b.png", "50", "front", "s", "photo", None)]
+    images = {**{r.file: synthetic_note(r.denomination) for r in refs},
+              "photos/500/a.png": place_note(synthetic_note("500"), synthetic_scene(5), QUAD_PX),
+              "photos/50/b.png": place_note(unknown_design_with_one_element_of("500"),
+                                            synthetic_scene(5), QUAD_PX)}
+    for name, img in images.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(tmp_path / name), img)
+    full = build(refs, root=tmp_path, weighted=False)
+    rows = {r["file"]: r for r in folds.evaluate_absent(full, refs + photos, DEFAULT, Options())}
+    assert set(rows) == {p.file for p in photos}
+    assert not any(r["covered"] for r in rows.values())
+    # the Rs 500 note without any Rs 500 reference: placed by the panel, never named
+    assert rows["photos/500/a.png"]["outcome"] == "not_sure"
+    assert rows["photos/50/b.png"]["outcome"] == "not_sure"
+    loose = folds.evaluate_absent(full, refs + photos, replace(DEFAULT, min_value_regions=0),
+                                  Options())
+    named = summarise_absent(loose)
+    assert named["named"] == 1 and named["named_rows"][0]["named"] == "500"
+    assert [r["outcome"] for r in loose if r["accepted"]] == ["wrong"]

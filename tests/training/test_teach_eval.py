@@ -10,8 +10,8 @@ from desktop_app.teaching.store import TaughtNote
 from desktop_app.teaching.views import view_from_quad
 from tests.builders.notes import synthetic_gallery, synthetic_note
 from training.data import Item
-from training.teach_eval import (Cache, shot_choices, tally, teach, teachable_notes,
-                                 without_value_side, wrong_values)
+from training.folds import without_value_side
+from training.teach_eval import Cache, shot_choices, tally, teach, teachable_notes, wrong_values
 from training.teach_report import markdown
 from training.teach_rerun import chosen_notes, compare, negative_counts
 
