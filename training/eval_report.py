@@ -47,8 +47,9 @@ def _variant_rows(results: dict) -> list[str]:
                  f"{h['negatives_accepted']}/{h['negatives']} | {_absent(v)} | {share:.2f} |")
     L += ["", "\"Closest wrong value\": the strongest value evidence (v1: weighted score) that "
           "any variant gave a WRONG value (another value on a real or hard note, anything on a "
-          "negative), divided by that variant's bar; 1.0 or more would be a wrong answer if the "
-          "margin also held. Lower is safer.", "",
+          "negative or on a photo of an unknown design), divided by that variant's bar; 1.0 or "
+          "more is a wrong answer where the inliers, regions and margin also held. Lower is "
+          "safer.", "",
           "\"Unknown design named\": real photos verified against a gallery with no reference "
           "of their value's side in any series (`training.folds.evaluate_absent`), as a new "
           "design would be; anything named there is a guess. It must be 0."]

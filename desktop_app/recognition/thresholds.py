@@ -35,8 +35,9 @@ class Thresholds:
     # ... found in at least this many of the note's regions (``verifier.REGION_GRID`` cells of
     # the reference). One element (the bank's seal, a word such as "RUPEES" or "HUNDRED") can
     # be the same on a design the gallery does not know: with a value's side left out of the
-    # gallery, 5 of the 8 photos named wrong had all their value evidence in 1 or 2 regions;
-    # every right answer (photos and seed-7 hard frames) had it in 3 or more.
+    # gallery, 5 of the 8 photos named wrong had all their value evidence in 1 or 2 regions.
+    # It costs no right answer measured: every photo and seed-7 hard frame named without it
+    # is named with it (one hard frame from a later look), and so on seeds 11 and 13.
     min_value_regions: int = 3
     # The value evidence a refitted placement needs (the bar is max(min_value, this)). A refit
     # counts every reference keypoint found where it predicts one, so a placement of the

@@ -82,6 +82,9 @@ def test_the_enlarged_pass_names_a_small_note(gallery, denomination):
         th = replace(DEFAULT, min_refined_value=DEFAULT.min_value)
     two = Verifier(gallery, th, replace(Options(), retries=("enlarged",))).verify(frame)
     assert not one.accepted
+    assert two.look == "enlarged"
+    if denomination == "20":
+        assert two.refined and DEFAULT.min_value <= two.score < DEFAULT.min_refined_value
     assert two.accepted and two.denomination == denomination
     # The outline comes back in frame pixels, around where the note was put.
     assert 110 <= two.outline[:, 0].min() and two.outline[:, 0].max() <= 230

@@ -108,4 +108,5 @@ def test_the_unknown_design_check_leaves_out_every_reference_of_the_side(tmp_pat
                                   Options())
     named = summarise_absent(loose)
     assert named["named"] == 1 and named["named_rows"][0]["named"] == "500"
+    assert named["named_rows"][0]["file"] == "photos/50/b.png"
     assert [r["outcome"] for r in loose if r["accepted"]] == ["wrong"]
