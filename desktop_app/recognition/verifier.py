@@ -15,9 +15,10 @@ Two questions, answered by different evidence:
    ``Thresholds.min_value`` and beat every other value's evidence by ``min_margin``.
 
 Where a look names no note, each placement is refitted on guided correspondences and the value
-decided again (``refine.py``). ``Options.apart`` (measured, not shipped) takes the matches of a
-look that names none again, with the ratio test's second-best from another place.
-Everything that makes a single frame "accepted" lives here and in ``options.accepts``, driven
+decided again (``refine.py``); where that names none either, the matches of the plain,
+deblurred and enlarged looks are taken again with the ratio test's second-best from another
+place in the reference (``Options.apart``). The value evidence must also lie in several regions
+of the note (``REGION_GRID``, ``Thresholds.min_value_regions``). Everything that makes a single frame "accepted" lives here and in ``options.accepts``, driven
 by ``Thresholds``; the scan session only combines frames.
 """
 from __future__ import annotations
