@@ -7,6 +7,10 @@ and a gallery that has never seen that physical note.
 - OUT_DIR/gallery.npz: the shipped gallery WITHOUT every reference made from the photo's
   physical note (``training.data.physical_groups``): the app must name it from other notes
   of that value, as it would a note a person holds up at home;
+- with ``--unknown-design``, OUT_DIR/unknown.npz as well: the shipped gallery without any
+  reference of the photo's value and side in any series, so that the note is of a design the
+  app does not know and must come out "not sure" (the evaluation's unknown-design check,
+  ``training.folds.evaluate_absent``, for a hold instead of one frame);
 - OUT_DIR/note.avi: the photo at 640x480 (MJPG, 12 fps, 8 s), moved as a hand trembles: a few
   pixels' shift and a degree or two of turn from frame to frame, every third frame smeared
   by a straight motion blur of 5-15 px. Seeded: the same video every time.
@@ -47,6 +51,8 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
     ap.add_argument("--photo", default="photos/50/pratyasha__fifty_test_22.jpg")
+    ap.add_argument("--unknown-design", action="store_true",
+                    help="also write unknown.npz: no reference of the photo's value and side")
     args = ap.parse_args(argv)
     from training.data import NPR_DIR, load_manifest, physical_groups, read_image
 
@@ -61,6 +67,10 @@ def main(argv=None) -> None:
     keep = [r.id for r in shipped.references if r.id not in same_note]
     if not (args.out / "gallery.npz").is_file():  # slow (shared artwork recomputed): once
         shipped.subset(keep).save(args.out / "gallery.npz")
+    if args.unknown_design and not (args.out / "unknown.npz").is_file():
+        unknown = [r.id for r in shipped.references
+                   if (r.denomination, r.side) != (photo.denomination, photo.side)]
+        shipped.subset(unknown).save(args.out / "unknown.npz")
     rng = np.random.default_rng(SEED)
     still = fit(read_image(NPR_DIR / photo.file))
     writer = cv2.VideoWriter(str(args.out / "note.avi"), cv2.VideoWriter_fourcc(*"MJPG"), FPS, SIZE)

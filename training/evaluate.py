@@ -61,7 +61,8 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
                    "artwork, bar 12), with v2 matching"),
     "v1": (Options(evidence="weighted", rootsift=False, method=cv2.RANSAC, second_plane=False),
            dict(min_value=12.0), "v1 score and v1 matching (SIFT, RANSAC, one plane), on v2 "
-           "frame features and gallery (stretch, coarse-scale references, 16 neighbours)"),
+           "frame features and gallery (stretch, coarse-scale references, 16 neighbours) and "
+           "v2's other looks, refit and second ratio test (Options' defaults)"),
     "value evidence in one place": (SHIPPED, dict(min_value_regions=0),
                                     "value evidence may lie in a single region of the note (one "
                                     "element such as the seal or a word), not in at least "
@@ -111,7 +112,7 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
                                         f"{DEFAULT.min_refined_value:g}"),
     "neither": (replace(SHIPPED, apart=()), dict(min_refined_value=DEFAULT.min_value),
                 "neither the second ratio test nor the refit's own value bar (the code before "
-                "both)"),
+                "both, with the regions rule kept)"),
     "full search only": (replace(SHIPPED, quick_first=False), {},
                          "no quick first look (fewer search checks and RANSAC samples, standing "
                          "only when clear of the bar by 2x): every frame searched in full"),

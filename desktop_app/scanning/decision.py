@@ -9,6 +9,9 @@ The rules (thresholds in ``thresholds.py``):
   accepted frame is strong on its own (never one whose placement was refitted: its inliers are
   not ratio-test matches); any accepted frame naming another denomination vetoes the
   hold for good, because two disagreeing "sure" frames mean one of them was wrong.
+- ... and only while the frames that placed a note but named no value are not more than
+  ``unnamed_per_named`` per accepted frame: that is how a design the gallery does not know
+  looks (placed by the artwork all values share, named now and then by chance).
 - Otherwise, when the hold ends: "no note seen" if the model saw no note in most frames (and the
   verifier found nothing), else "not sure" with the most common reason as a hint.
 """
@@ -109,6 +112,7 @@ class HoldVotes:
         self.th = thresholds
         self.evidences: list[FrameEvidence] = []
         self.accepted: Counter[str] = Counter()
+        self.unnamed = 0  # frames that placed a note (min_inliers) but named no value
         self._strong: FrameEvidence | None = None
 
     @property
@@ -127,13 +131,22 @@ class HoldVotes:
             self.accepted[v.denomination] += 1
             if self._strong is None and is_strong(evidence, self.th):
                 self._strong = evidence
+        elif v.denomination is not None and v.inliers >= self.th.min_inliers:
+            self.unnamed += 1
         return self.sure()
+
+    @property
+    def mostly_unnamed(self) -> bool:
+        """More frames placed a note without naming it than the rule allows per named one."""
+        return self.unnamed > self.th.unnamed_per_named * sum(self.accepted.values())
 
     def sure(self) -> Decision | None:
         if not self.accepted or self.conflicting:
             return None
         denomination, count = self.accepted.most_common(1)[0]
         if count < self.th.agree_frames and self._strong is None:
+            return None
+        if self.mostly_unnamed:
             return None
         supporting = [e for e in self.evidences if e.verification.accepted]
         last = supporting[-1]
@@ -153,6 +166,11 @@ class HoldVotes:
         if self.conflicting:
             names = ", ".join(sorted(self.accepted))
             return Decision("unsure", frames_used=n, t=t, reason=f"frames disagree ({names})")
+        if self.accepted and self.mostly_unnamed:
+            named = sum(self.accepted.values())
+            return Decision("unsure", frames_used=n, hint=_hint(self.evidences, self.th), t=t,
+                            reason=reason or f"note placed in {self.unnamed} frames without a "
+                            f"value, named in {named}: an unknown design?")
         if n and sum(_looks_empty(e, self.th) for e in self.evidences) * 2 > n:
             return Decision("none", frames_used=n, t=t, reason=reason or "no note in view")
         return Decision(
