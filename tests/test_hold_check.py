@@ -9,12 +9,17 @@ from tests.builders.notes import synthetic_gallery
 from tools import hold_check
 
 
-def frame(d, acc, inl=20, val=20.0, **extra):
-    return dict(extra, d=d, acc=acc, inl=inl, val=val, ru=None, rus=0.0, ref=False, reg=5)
+def frame(named, accepted, inliers=20, score=20.0):
+    """A recorded frame (``training.folds.record``'s fields)."""
+    from desktop_app.recognition.evidence import Verification
+    from training.folds import record
+
+    return record(Verification(denomination=named, inliers=inliers, score=score,
+                               accepted=accepted, regions=5, keypoints=500))
 
 
 # An unknown design as recorded: placed by shared artwork in most frames, named by chance twice.
-UNKNOWN_HOLD = [frame("100", False, val=1.0)] * 5 + [frame("100", True, val=9.0)] * 2
+UNKNOWN_HOLD = [frame("100", False, score=1.0)] * 5 + [frame("100", True, score=9.0)] * 2
 KNOWN_HOLD = [frame("50", True), frame("50", True)]
 
 
@@ -24,7 +29,7 @@ def test_decide_uses_the_apps_hold_rules():
     before = replace(DEFAULT,
                      **hold_check.VARIANTS["without the unnamed-frames rule (the rule before)"])
     assert hold_check.decide(UNKNOWN_HOLD, before) == "100"
-    assert hold_check.decide([frame(None, False, inl=0)] * 3, DEFAULT) == "unsure"
+    assert hold_check.decide([frame(None, False, inliers=0)] * 3, DEFAULT) == "unsure"
 
 
 def test_report_counts_known_unknown_and_hard_holds(tmp_path):
@@ -114,5 +119,5 @@ def test_recorded_frames_decide_as_the_replay_does(tmp_path, monkeypatch):
     assert looked[first:] == [r["t"] for r in held[1]] and held[1][-1]["t"] > 7.8
     # hold 1 was named only once enough named frames outweighed the unnamed ones: later than
     # two named frames would have been
-    named_at = [r["t"] for r in held[0] if r["acc"]][:first]
+    named_at = [r["t"] for r in held[0] if r["accepted"]][:first]
     assert said[0].t > named_at[1]

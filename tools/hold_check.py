@@ -24,6 +24,7 @@ and ``report`` decides every hold under the shipped thresholds and the variants 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import zlib
@@ -62,15 +63,20 @@ def hold_of(t: float) -> int:
 
 
 def record(v: Verification, **extra) -> dict:
-    return dict(extra, d=v.denomination, acc=bool(v.accepted), inl=int(v.inliers),
-                val=float(v.score), ru=v.runner_up, rus=float(v.runner_up_score),
-                ref=bool(v.refined), reg=v.regions)
+    """A frame's verdict as the evaluation records it (``training.folds.record``)."""
+    from training.folds import record as evaluation_record
+
+    return dict(extra, **evaluation_record(v))
 
 
 def verification(r: dict) -> Verification:
-    return Verification(denomination=r["d"], inliers=r["inl"], score=r["val"], runner_up=r["ru"],
-                        runner_up_score=r["rus"], accepted=r["acc"], refined=r["ref"],
-                        regions=r["reg"], keypoints=500)
+    """The parts of a recorded verdict that the hold rules read. Emptiness is the model's to
+    say live; here every frame counts as a view with something in it (keypoints over the
+    empty-view bar), so a hold that names nothing ends "unsure", never "none"."""
+    return Verification(denomination=r["denomination"], inliers=r["inliers"], score=r["score"],
+                        runner_up=r["runner_up"], runner_up_score=r["runner_up_score"],
+                        accepted=r["accepted"], refined=r["refined"], regions=r["regions"],
+                        keypoints=500)
 
 
 def decide(frames: list[dict], th: Thresholds) -> str:
@@ -151,7 +157,7 @@ def videos(out: Path, reverse: bool) -> None:
         frames = video_frames(note_dir / "note.avi", note_dir / name)
         path.write_text(json.dumps(dict(photo=photo, value=item[photo].denomination,
                                         side=item[photo].side, frames=frames)))
-        print(photo, kind, [r["d"] for r in frames if r["acc"]][:6], flush=True)
+        print(photo, kind, [r["denomination"] for r in frames if r["accepted"]][:6], flush=True)
 
 
 # --- hard frames as holds ---------------------------------------------------------------
@@ -189,7 +195,8 @@ def hard(out: Path, seed: int, reverse: bool) -> None:
                     for i in range(HARD_HOLD_FRAMES)]
             done[h.name] = dict(truth=h.denomination, transforms=list(h.transforms), frames=recs)
             path.write_text(json.dumps(done))
-            print(h.name, h.denomination, [r["d"] if r["acc"] else "." for r in recs], flush=True)
+            said = [r["denomination"] if r["accepted"] else "." for r in recs]
+            print(h.name, h.denomination, said, flush=True)
 
 
 # --- the report ---------------------------------------------------------------------------
@@ -216,10 +223,15 @@ def outcomes(out: Path, th: Thresholds) -> dict:
 
 
 def _covered(gallery: Path, value: str, side: str) -> bool:
+    return (value, side) in _sides(gallery)
+
+
+@functools.lru_cache(maxsize=None)
+def _sides(gallery: Path) -> frozenset:
+    """(value, side) of every reference in a gallery file (each note's two recordings ask)."""
     from desktop_app.recognition.gallery import ReferenceGallery
 
-    refs = ReferenceGallery.load(gallery).references
-    return any((r.denomination, r.side) == (value, side) for r in refs)
+    return frozenset((r.denomination, r.side) for r in ReferenceGallery.load(gallery).references)
 
 
 def named(said: str) -> bool:
