@@ -220,7 +220,8 @@ def run_verification(quick: bool, pipeline: Pipeline | None, note: NoteImage | N
         return sec.skip("recognizer could not be loaded (see notes above)")
     sec.note(f"clear note: {note.source}; denomination {note.denomination}")
     sec.notes += pipeline.notes
-    from desktop_app.recognition.gallery import detect, make_sift, to_grey
+    from desktop_app.recognition.flatten import to_grey
+    from desktop_app.recognition.gallery import detect, make_sift
     from desktop_app.recognition.frames import MAX_FRAME_KEYPOINTS, WORKING_LONG_SIDE
 
     verifier = pipeline.recognizer.verifier
@@ -306,7 +307,7 @@ def run_preprocessing(quick: bool, pipeline: Pipeline | None, note: NoteImage | 
     runs = 50 if quick else 200
     frame = note_scene(note, (640, 480))
     rec = pipeline.recognizer
-    from desktop_app.recognition.gallery import to_grey
+    from desktop_app.recognition.flatten import to_grey
     from desktop_app.recognition.quality import assess
 
     if rec.model is not None:

@@ -121,3 +121,27 @@ def test_recorded_frames_decide_as_the_replay_does(tmp_path, monkeypatch):
     # two named frames would have been
     named_at = [r["t"] for r in held[0] if r["accepted"]][:first]
     assert said[0].t > named_at[1]
+
+
+def test_again_verifies_only_the_frames_a_look_named_before(tmp_path):
+    """``hard --again``: a change that only takes names away (the colour check) cannot
+    change a frame nothing named; those keep their records, the others are verified anew."""
+    from desktop_app.recognition.evidence import Verification
+
+    before = [dict(frame("50", True), i=0), dict(frame("50", False, score=2.0), i=1),
+              dict(frame(None, False, inliers=0), i=2)]
+    (tmp_path / "hard11.json").write_text(json.dumps({"hard:a:0": dict(frames=before[:2])}))
+    (tmp_path / "hard11_reverse.json").write_text(json.dumps({"hard:b:0": dict(frames=before)}))
+    (tmp_path / "hard7.json").write_text(json.dumps({"hard:c:0": dict(frames=before)}))
+    assert sorted(hold_check.recorded_holds(tmp_path, 11)) == ["hard:a:0", "hard:b:0"]
+    seen = []
+
+    def verify(image):
+        seen.append(image)
+        return Verification(denomination="50", inliers=30, score=20.0, accepted=False,
+                            colour=-0.4, keypoints=500)
+    recs = hold_check.verified(["f0", "f1", "f2"], verify, before)
+    assert seen == ["f0"]  # only the frame named before
+    assert recs[0]["accepted"] is False and recs[0]["colour"] == -0.4 and recs[0]["i"] == 0
+    assert recs[1:] == [dict(before[1], colour=None), dict(before[2], colour=None)]
+    assert len(hold_check.verified(["f0", "f1", "f2"], verify)) == 3 and len(seen) == 4

@@ -1,7 +1,7 @@
 """Whole holds, decided as the app decides them (``scanning.decision.HoldVotes``).
 
     .venv/bin/python tools/hold_check.py videos OUT_DIR        # ~30 min
-    .venv/bin/python tools/hold_check.py hard OUT_DIR [--seed 11] [--reverse]   # ~60 min
+    .venv/bin/python tools/hold_check.py hard OUT_DIR [--seed 11] [--reverse] [--again OLD_DIR]
     .venv/bin/python tools/hold_check.py report OUT_DIR [--markdown models/HOLD_CHECK.md]
 
 ``videos``: every physical note of the shared photos (its first photo by name) as a shaky
@@ -161,7 +161,7 @@ def videos(out: Path, reverse: bool) -> None:
 
 
 # --- hard frames as holds ---------------------------------------------------------------
-def hard(out: Path, seed: int, reverse: bool) -> None:
+def hard(out: Path, seed: int, reverse: bool, again: Path | None = None) -> None:
     import cv2
 
     from desktop_app.recognition.verifier import Verifier
@@ -172,6 +172,7 @@ def hard(out: Path, seed: int, reverse: bool) -> None:
 
     path = out / f"hard{seed}{'_reverse' if reverse else ''}.json"
     done = json.loads(path.read_text()) if path.is_file() else {}
+    before = recorded_holds(again, seed) if again else {}
     cv2.setRNGSeed(0)
     items = load_manifest()
     full = full_gallery(items)
@@ -191,12 +192,30 @@ def hard(out: Path, seed: int, reverse: bool) -> None:
                 continue
             rng = np.random.default_rng(zlib.crc32(h.name.encode()))
             image = h.image()
-            recs = [record(verifier.verify(handheld_video.tremble(rng, image, i)), i=i)
-                    for i in range(HARD_HOLD_FRAMES)]
+            shaken = [handheld_video.tremble(rng, image, i) for i in range(HARD_HOLD_FRAMES)]
+            recs = verified(shaken, verifier.verify, before.get(h.name, {}).get("frames"))
             done[h.name] = dict(truth=h.denomination, transforms=list(h.transforms), frames=recs)
             path.write_text(json.dumps(done))
             said = [r["denomination"] if r["accepted"] else "." for r in recs]
             print(h.name, h.denomination, said, flush=True)
+
+
+def verified(frames: list, verify, before: list[dict] | None = None) -> list[dict]:
+    """Each frame's record; with ``before`` (the same frames' earlier records), a frame no
+    look named then keeps its record (no colour measured: nothing was named)."""
+    return [dict(before[i], colour=None) if before and not before[i]["accepted"]
+            else record(verify(frame), i=i) for i, frame in enumerate(frames)]
+
+
+def recorded_holds(folder: Path, seed: int) -> dict:
+    """The hard holds recorded in ``folder`` for this seed (both ends of a run). ``hard
+    --again`` verifies again only their frames that a look named: a change that can only take
+    a name away (such as the colour check) leaves every other frame's verdict as it was, and
+    those are the frames that cost the most (every retry looked at them)."""
+    out: dict = {}
+    for p in sorted(folder.glob(f"hard{seed}.json")) + sorted(folder.glob(f"hard{seed}_*.json")):
+        out.update(json.loads(p.read_text()))
+    return out
 
 
 # --- the report ---------------------------------------------------------------------------
@@ -259,7 +278,9 @@ def markdown(out: Path) -> str:
              "(left out, or, for the Rs 5 back and the Rs 500 Everest front, that note is the "
              "only one). *Hard*: the covered hard frames of seed(s) "
              f"{', '.join(seeds) or '(none)'} (11 and 13 are tuning draws, 7 the evaluation's) "
-             "trembled into 10-frame holds, gallery without that note.",
+             "trembled into 10-frame holds, gallery without that note. Every frame is "
+             "recorded as the shipped single-frame check judged it (the colour check "
+             "included); the rules below differ only in how a hold combines the frames.",
              "",
              "| Hold rule | Known: right | Known: wrong | Unknown design: named | Hard: right | "
              "Hard: wrong |", "|---|---|---|---|---|---|"]
@@ -293,12 +314,14 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--reverse", action="store_true", help="work from the other end")
     ap.add_argument("--markdown", type=Path, help="report: also write the table here")
+    ap.add_argument("--again", type=Path, help="hard: a folder of earlier records; only the "
+                    "frames they name are verified again (for a change that only takes names away)")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.part == "videos":
         videos(args.out, args.reverse)
     elif args.part == "hard":
-        hard(args.out, args.seed, args.reverse)
+        hard(args.out, args.seed, args.reverse, args.again)
     else:
         text = markdown(args.out)
         (args.out / "HOLD_CHECK.md").write_text(text)

@@ -14,7 +14,8 @@ import argparse
 from pathlib import Path
 
 from desktop_app.paths import DEFAULT_GALLERY, MODELS_DIR
-from desktop_app.recognition.gallery import detect, make_sift, to_grey
+from desktop_app.recognition.flatten import to_grey
+from desktop_app.recognition.gallery import detect, make_sift
 from desktop_app.recognition.frames import FRAME_CONTRAST, STRETCH_PERCENTILES, FrameFeatures
 from desktop_app.recognition.imaging import stretch
 

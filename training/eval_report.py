@@ -68,7 +68,8 @@ def markdown(results: dict) -> str:
          f"{th.get('min_refined_inliers', '-')} for a refitted placement), min_value={th['min_value']}"
          f" (value-specific evidence; {th.get('min_refined_value', '-')} for a refitted "
          f"placement; in at least {th.get('min_value_regions', '-')} regions of the note), "
-         f"min_margin={th['min_margin']} "
+         f"min_margin={th['min_margin']}, min_colour={th.get('min_colour', '-')} (the placed "
+         "note's colour pattern against its reference's, `colour.py`) "
          "(desktop_app/recognition/thresholds.py).", "",
          "## Protocol", "",
          f"- Real photos ({s['photos']}): leave-one-physical-note-out "

@@ -113,6 +113,9 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "neither": (replace(SHIPPED, apart=()), dict(min_refined_value=DEFAULT.min_value),
                 "neither the second ratio test nor the refit's own value bar (the code before "
                 "both, with the regions rule kept)"),
+    "no colour check": (replace(SHIPPED, colour=False), {},
+                        "a named note need not show its reference's pattern of colours "
+                        "(colour.py)"),
     "full search only": (replace(SHIPPED, quick_first=False), {},
                          "no quick first look (fewer search checks and RANSAC samples, standing "
                          "only when clear of the bar by 2x): every frame searched in full"),
@@ -165,7 +168,10 @@ def sweep(photos: list[dict], negatives: list[dict], hard: list[dict],
                 t = replace(DEFAULT, min_value=mv, min_inliers=mi, min_margin=mm)
 
                 def acc(r):
-                    return r["denomination"] is not None and accepts(
+                    # The colour check's verdict as recorded: it is measured only where a look
+                    # named a note, so a frame named only at a looser bar here goes unchecked.
+                    colour_ok = r.get("colour") is None or r["colour"] >= t.min_colour
+                    return r["denomination"] is not None and colour_ok and accepts(
                         r["inliers"], r["score"], r["runner_up_score"], t, r.get("refined", False),
                         r.get("regions"))
                 row = dict(min_value=mv, min_inliers=mi, min_margin=mm)
@@ -217,7 +223,8 @@ def run(thresholds: Thresholds = DEFAULT, variants: list[str] | None = None) -> 
                                    min_value=thresholds.min_value,
                                    min_refined_value=thresholds.min_refined_value,
                                    min_value_regions=thresholds.min_value_regions,
-                                   min_margin=thresholds.min_margin), variants={})
+                                   min_margin=thresholds.min_margin,
+                                   min_colour=thresholds.min_colour), variants={})
     for name in variants or list(VARIANTS):
         options, override, what = VARIANTS[name]
         th = replace(thresholds, **override)

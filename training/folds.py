@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Callable
 
@@ -19,7 +20,7 @@ import cv2
 import numpy as np
 
 from desktop_app.recognition import gallery as gallery_mod
-from desktop_app.recognition import deblur
+from desktop_app.recognition import colour, deblur, flatten
 from desktop_app.recognition import frames as frames_mod
 from desktop_app.recognition.gallery import ReferenceGallery
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
@@ -64,13 +65,20 @@ def frame_features(verifier: Verifier, name: str, load: Callable[[], np.ndarray]
                frames_mod.STRETCH_PERCENTILES, cv2.__version__)
     path = CACHE_DIR / "frames" / f"{key}.npz"
     if path.is_file():
-        with np.load(path) as z:
-            return FrameFeatures(tuple(int(v) for v in z["shape"]), float(z["scale"]),
-                                 z["points"], z["descriptors"])
+        try:
+            with np.load(path) as z:
+                return FrameFeatures(tuple(int(v) for v in z["shape"]), float(z["scale"]),
+                                     z["points"], z["descriptors"])
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            pass  # cut short (a run stopped mid-write): computed again and replaced
     f = verifier.features(load(), pass_)
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, shape=np.array(f.shape), scale=f.scale, points=f.points,
+    # Written under a name of this process's own and renamed: evaluations run side by side
+    # (variants split over two processes) share the cache and must never read half a file.
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+    np.savez(tmp, shape=np.array(f.shape), scale=f.scale, points=f.points,
              descriptors=f.descriptors)
+    tmp.replace(path)
     return f
 
 
@@ -82,7 +90,7 @@ def verify_cached(verifier: Verifier, name: str, load: Callable[[], np.ndarray],
         if pass_ == "plain" and plain is not None:
             return plain
         return frame_features(verifier, name, load, content_id, pass_)
-    return verifier.verify_passes(features_of)
+    return verifier.verify_passes(features_of, image_of=load)
 
 
 def file_id(path: Path) -> str:
@@ -94,9 +102,10 @@ def full_gallery(items: list[Item], root: Path = NPR_DIR) -> ReferenceGallery:
     """Every usable reference (weights unset), with its shared-artwork matrix, cached."""
     usable = gallery_items(items)
     key = _key(*(f"{it.file}:{it.corners}" for it in usable), gallery_mod.FORMAT_VERSION,
-               gallery_mod.MAX_REFERENCE_KEYPOINTS, gallery_mod.REFERENCE_LONG_SIDE,
+               gallery_mod.MAX_REFERENCE_KEYPOINTS, flatten.REFERENCE_LONG_SIDE,
                gallery_mod.REFERENCE_SCALES,
-               gallery_mod.SHARED_MIN_INLIERS, cv2.__version__)
+               gallery_mod.SHARED_MIN_INLIERS, "colour", colour.GRID, colour.CELL_PX,
+               colour.MIN_VALID, cv2.__version__)
     path = CACHE_DIR / "galleries" / f"{key}.npz"
     shared_path = path.with_suffix(".shared.npy")
     if path.is_file() and shared_path.is_file():
@@ -115,7 +124,7 @@ def record(v) -> dict:
                 inliers=v.inliers, score=round(v.score, 2), runner_up=v.runner_up,
                 runner_up_score=round(v.runner_up_score, 2), accepted=v.accepted,
                 keypoints=v.keypoints, hint=v.hint, refined=v.refined, look=v.look,
-                regions=v.regions)
+                regions=v.regions, colour=None if v.colour is None else round(v.colour, 3))
 
 
 def outcome(named: str | None, truth: str | None) -> str:

@@ -54,7 +54,7 @@ class HardSample:
 def flat_note(item: Item, root: Path = NPR_DIR) -> tuple[np.ndarray, np.ndarray]:
     """The note flattened to a rectangle (BGR, alpha): a scan as it is, a photo warped from
     its outline with what lay outside the outline or the frame transparent."""
-    from desktop_app.recognition.gallery import note_quad
+    from desktop_app.recognition.flatten import note_quad
 
     image = read_image(root / item.file)
     if item.kind == "ref":

@@ -63,6 +63,10 @@ class Verification:
     regions: int | None = None
     # Which look named it (``frames.PASSES``): "plain", or the retry whose verdict stands.
     look: str = "plain"
+    # How well the placed note's colour pattern agrees with its reference's (``colour.py``,
+    # -1..1); None where not compared (nothing accepted, a grey frame or reference, too
+    # little of the note in view).
+    colour: float | None = None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ import cv2
 import numpy as np
 
 from desktop_app.recognition.deblur import deblur
-from desktop_app.recognition.gallery import detect, to_grey
+from desktop_app.recognition.flatten import to_grey
+from desktop_app.recognition.gallery import detect
 from desktop_app.recognition.imaging import stretch
 
 WORKING_LONG_SIDE = 640  # frames are matched at this size: speed, and scale-stable inliers

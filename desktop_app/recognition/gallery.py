@@ -19,10 +19,10 @@ from typing import Iterable, Sequence
 import cv2
 import numpy as np
 
+from desktop_app.recognition import colour
+from desktop_app.recognition.flatten import note_quad, rectify
+
 FORMAT_VERSION = 1
-# Rectified references are scaled so their long side is this many pixels. Frames are matched
-# at a 640 px working size, where a note held at a sensible distance spans 250-600 px.
-REFERENCE_LONG_SIDE = 600
 MAX_REFERENCE_KEYPOINTS = 1200
 # Coarser copies of every reference: (scale, share of MAX_REFERENCE_KEYPOINTS).
 REFERENCE_SCALES = ((0.5, 0.4), (0.25, 0.15))
@@ -32,7 +32,7 @@ REFERENCE_SCALES = ((0.5, 0.4), (0.25, 0.15))
 # count MIN_WEIGHT instead of 1.
 MIN_WEIGHT = 0.1
 SHARED_MIN_INLIERS = 8  # inliers for two references to be judged to share a region
-SHARED_RANSAC_PX = 8.0  # in reference pixels (long side REFERENCE_LONG_SIDE)
+SHARED_RANSAC_PX = 8.0  # in reference pixels (long side flatten.REFERENCE_LONG_SIDE)
 # Matching (also used by the verifier): nearest gallery keypoints looked at per query
 # keypoint, and Lowe's ratio applied within each reference, because the same artwork
 # appears in several references and a global ratio test would discard it everywhere.
@@ -61,6 +61,9 @@ class Reference:
     series: str
     size: tuple[int, int]  # (width, height) of the rectified reference in pixels
     outline: np.ndarray  # 4x2 float32 note corners in reference pixels, clockwise
+    # Mean BGR of each of ``colour.GRID``'s cells of the note's face (NaN: not on the note);
+    # None for a reference made from a grey image, which the colour check then skips.
+    colour: np.ndarray | None = None
 
 
 def make_sift(max_keypoints: int, contrast: float = 0.04) -> cv2.SIFT:
@@ -100,18 +103,6 @@ def detect_scales(flat: np.ndarray, mask: np.ndarray, max_keypoints: int,
         level = np.concatenate([np.full(len(p), i, np.uint8) for i, p in enumerate(pts)])
         return np.concatenate(pts), np.concatenate(descs), level
     return np.concatenate(pts), np.concatenate(descs)
-
-
-def to_grey(image_bgr: np.ndarray) -> np.ndarray:
-    if image_bgr is None or not isinstance(image_bgr, np.ndarray) or image_bgr.size == 0:
-        raise ValueError("expected a non-empty image array")
-    if image_bgr.ndim == 2:
-        return image_bgr
-    if image_bgr.ndim == 3 and image_bgr.shape[2] == 4:
-        return cv2.cvtColor(image_bgr, cv2.COLOR_BGRA2GRAY)
-    if image_bgr.ndim == 3 and image_bgr.shape[2] == 3:
-        return cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
-    raise ValueError(f"unsupported image shape {image_bgr.shape}")
 
 
 def make_index(descriptors: np.ndarray) -> cv2.flann_Index:
@@ -164,65 +155,6 @@ def ratio_filter(idx: np.ndarray, dist: np.ndarray, owners: np.ndarray,
     return np.concatenate(q_all), np.concatenate(g_all)
 
 
-def note_quad(corners: Sequence[Sequence[float]]) -> np.ndarray:
-    """Four note corners from hand-marked points.
-
-    Four points are used as given. More points mean the note runs out of the frame and the
-    polygon follows the frame border; the true corners are then unknown, so we take the
-    minimum-area rectangle around the polygon (a slight over-estimate of the note) and start
-    it at the box corner nearest the first marked point, keeping the marked orientation.
-    """
-    pts = np.asarray(corners, np.float32).reshape(-1, 2)
-    if len(pts) < 4:
-        raise ValueError(f"need at least 4 corner points, got {len(pts)}")
-    if len(pts) == 4:
-        return pts
-    box = cv2.boxPoints(cv2.minAreaRect(pts)).astype(np.float32)
-    if _signed_area(box) * _signed_area(pts) < 0:
-        box = box[::-1]
-    start = int(np.argmin(np.linalg.norm(box - pts[0], axis=1)))
-    return np.roll(box, -start, axis=0)
-
-
-def _signed_area(poly: np.ndarray) -> float:
-    x, y = poly[:, 0], poly[:, 1]
-    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
-
-
-def rectify(image_bgr: np.ndarray, outline: Sequence[Sequence[float]] | None,
-            long_side: int = REFERENCE_LONG_SIDE) -> tuple[np.ndarray, np.ndarray]:
-    """The note as a flat grey image scaled to ``long_side``, and a mask of valid pixels.
-
-    Without an outline the whole image is the note (a scan). The mask excludes what lay
-    outside the marked polygon or outside the original frame, so the frame border and the
-    table around a partial note never become reference features.
-    """
-    grey = to_grey(image_bgr)
-    h, w = grey.shape
-    if outline is None:
-        s = long_side / max(h, w)
-        size = (max(1, round(w * s)), max(1, round(h * s)))
-        flat = cv2.resize(grey, size, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
-        return flat, np.full(flat.shape, 255, np.uint8)
-    poly = np.asarray(outline, np.float32).reshape(-1, 2)
-    quad = note_quad(poly)
-    top = np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])
-    side = np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])
-    if min(top, side) < 8:
-        raise ValueError("note outline is degenerate")
-    s = long_side / max(top / 2, side / 2)
-    out_w, out_h = max(8, round(top / 2 * s)), max(8, round(side / 2 * s))
-    dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
-    H = cv2.getPerspectiveTransform(quad, dst)
-    flat = cv2.warpPerspective(grey, H, (out_w, out_h), flags=cv2.INTER_AREA)
-    valid = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(valid, [np.round(poly).astype(np.int32)], 255)
-    mask = cv2.warpPerspective(valid, H, (out_w, out_h), flags=cv2.INTER_NEAREST)
-    # Keypoints right on the cut edge describe the background half; keep them off it.
-    mask = cv2.erode(mask, np.ones((7, 7), np.uint8))
-    return flat, mask
-
-
 class ReferenceGallery:
     """Keypoints, descriptors and weights of every reference, in flat arrays."""
 
@@ -264,12 +196,13 @@ class ReferenceGallery:
             if missing:
                 raise ValueError(f"reference meta lacks {missing}: {meta!r}")
             flat, mask = rectify(image, meta.get("outline"))
+            cells = _colour_cells(image, meta.get("outline"))
             p, d = detect_scales(flat, mask, max_keypoints, sift)
             h, w = flat.shape
             outline = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
             owners.append(np.full(len(p), len(refs), np.int32))
             refs.append(Reference(str(meta["id"]), str(meta["denomination"]), str(meta["side"]),
-                                  str(meta["series"]), (w, h), outline))
+                                  str(meta["series"]), (w, h), outline, cells))
             pts.append(p)
             descs.append(d)
         if not refs:
@@ -343,7 +276,8 @@ class ReferenceGallery:
         path.parent.mkdir(parents=True, exist_ok=True)
         meta = dict(format_version=FORMAT_VERSION, info=self.info, references=[
             dict(id=r.id, denomination=r.denomination, side=r.side, series=r.series,
-                 size=list(r.size), outline=r.outline.tolist()) for r in self.references])
+                 size=list(r.size), outline=r.outline.tolist(), colour=_colour_json(r.colour))
+            for r in self.references])
         # One temporary name per process: the window and a terminal's `teach` may both be
         # writing the merge cache.
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -375,7 +309,8 @@ class ReferenceGallery:
                                "`python -m training.build_gallery`", "version")
         try:
             refs = [Reference(r["id"], r["denomination"], r["side"], r["series"],
-                              tuple(r["size"]), np.asarray(r["outline"], np.float32))
+                              tuple(r["size"]), np.asarray(r["outline"], np.float32),
+                              _colour_array(r.get("colour")))
                     for r in meta["references"]]
             return cls(refs, arrays["points"], arrays["descriptors"],
                        arrays["owners"].astype(np.int32), arrays["weights"], meta.get("info"))
@@ -385,3 +320,23 @@ class ReferenceGallery:
 
 def _denom_key(d: str) -> tuple[int, str]:
     return (int(d), d) if d.isdigit() else (1 << 30, d)
+
+
+def _colour_cells(image: np.ndarray, outline) -> np.ndarray | None:
+    """The reference's colour cells (``colour.py``), or None for a grey image."""
+    if image.ndim != 3 or image.shape[2] < 3:
+        return None
+    if outline is None:
+        return colour.cells(image)
+    poly = np.asarray(outline, np.float32).reshape(-1, 2)
+    valid = cv2.fillPoly(np.zeros(image.shape[:2], np.uint8), [np.round(poly).astype(np.int32)], 255)
+    return colour.placed_cells(image, note_quad(poly), valid)
+
+
+def _colour_json(cells: np.ndarray | None):
+    return None if cells is None else [[None if np.isnan(v) else round(float(v), 1) for v in c]
+                                       for c in cells]
+
+
+def _colour_array(cells) -> np.ndarray | None:
+    return None if cells is None else np.array(cells, np.float32)  # None -> NaN

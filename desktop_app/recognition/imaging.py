@@ -25,7 +25,7 @@ QUICK_CHECKS = 16
 # every copy at once.
 MATCH_NEIGHBOURS = 16
 # The second ratio test (``Options.apart``): the second-best must lie this far from the best,
-# in reference pixels (long side ``gallery.REFERENCE_LONG_SIDE``). Measured as the only ratio
+# in reference pixels (long side ``flatten.REFERENCE_LONG_SIDE``). Measured as the only ratio
 # test: 4 and 8 named the same tuning frames; 1.5 (only the very same spot) one seed-11 fewer.
 APART_PX = 4.0
 MIN_SPLIT_QUERIES = 200  # fewer frame keypoints than twice this are searched in one piece
@@ -179,6 +179,22 @@ def position_hint(quad: np.ndarray, shape) -> str | None:
     if area < SMALL_NOTE_FRACTION * w * h:
         return "move_closer"
     return None
+
+
+def note_hint(top: Candidate, shape, accepted: bool, thresholds) -> str | None:
+    """What the person can do about a placed note: where it is in the frame first; then,
+    for a note placed but not named, "hold_flat" when it was found in two halves (folded
+    or bent) and "other_side" when only artwork common to every value was seen (the parts
+    that tell values apart are hidden, or this side is not in the gallery)."""
+    # A weak candidate's outline is as likely clutter as a note: no hint from it.
+    if top.inliers < thresholds.min_inliers:
+        return None
+    where = position_hint(top.quad, shape)
+    if where or accepted:
+        return where
+    if top.folded:
+        return "hold_flat"
+    return "other_side" if top.value < thresholds.min_value else None
 
 
 def stretch(grey: np.ndarray, percentiles: tuple[float, float] = (1, 99)) -> np.ndarray:

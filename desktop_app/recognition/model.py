@@ -143,7 +143,7 @@ def resize_frame(image: np.ndarray, size: tuple[int, int], mode: str) -> np.ndar
 
 def as_bgr(frame: np.ndarray) -> np.ndarray:
     """Any frame a source can deliver as BGR uint8 HxWx3: cameras and files give grey (2-D or
-    one channel) and BGRA frames too, and the verifier already takes them (gallery.to_grey)."""
+    one channel) and BGRA frames too, and the verifier already takes them (flatten.to_grey)."""
     image = np.asarray(frame)
     if image.ndim == 3 and image.shape[2] == 1:
         image = image[:, :, 0]

@@ -54,6 +54,10 @@ class Options:
     # The frame as it is, looked at first with a quicker search (``verifier.QUICK_*``); only
     # where that does not name a note with room to spare is it searched in full.
     quick_first: bool = True
+    # A named note must show its reference's pattern of colours (``colour.py``,
+    # ``Thresholds.min_colour``): SIFT sees grey only, and a design the gallery does not know
+    # is named by chance matches in a note of quite other colours.
+    colour: bool = True
 
 
 def accepts(inliers: int, score: float, runner_up_score: float,

@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 
 from desktop_app.recognition.evidence import Quality
-from desktop_app.recognition.gallery import to_grey
+from desktop_app.recognition.flatten import to_grey
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 
 # Sharpness is measured at a fixed size so the number does not depend on camera resolution.

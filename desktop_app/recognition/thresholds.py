@@ -49,6 +49,16 @@ class Thresholds:
     # factor; Everest-series notes share artwork, so near-ties are common and must abstain.
     # Measured: every correct acceptance beat its runner-up by 10x or more.
     min_margin: float = 1.5
+    # The placed note's pattern of colours must agree with its reference's (``colour.py``:
+    # a correlation, -1..1, over the half of the note's cells that fit best; ``Options.colour``).
+    # Measured on frames the verifier named: real photos named right 0.37 and more, frames of
+    # the hand-held videos named right 0.75 and more (191); frames of unknown designs named a
+    # value (tools/hold_check.py videos, 51) below 0 in 37. Chosen on the seed-11 tuning hard
+    # frames, where 0 keeps 103 of 112 named (-0.2: 104; 0.1: 100); of the 9 lost, 4 were
+    # named from a reference of another design of their value, the rest under folds, thumbs
+    # or blur. Then measured (models/EVALUATION.md, HOLD_CHECK.md): hard set 104 -> 99 of 136,
+    # unknown-design photos 2 -> 1 of 74, unknown-design holds 6 -> 2 of 36, known 32/32.
+    min_colour: float = 0.0
     # --- a hold across frames (ScanSession) ---
     # Accepted frames that must name the same denomination before speaking ...
     agree_frames: int = 2

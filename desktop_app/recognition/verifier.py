@@ -17,9 +17,11 @@ Two questions, answered by different evidence:
 Where a look names no note, each placement is refitted on guided correspondences and the value
 decided again (``refine.py``); where that names none either, the matches of the plain,
 deblurred and enlarged looks are taken again with the ratio test's second-best from another
-place in the reference (``Options.apart``). The value evidence must also lie in several regions
-of the note (``REGION_GRID``, ``Thresholds.min_value_regions``). Everything that makes a single frame "accepted" lives here and in ``options.accepts``, driven
-by ``Thresholds``; the scan session only combines frames.
+place in the reference (``Options.apart``). The value evidence must lie in several regions of
+the note (``REGION_GRID``, ``Thresholds.min_value_regions``), and the note must show its
+reference's pattern of colours (``colour.py``). What makes a single frame "accepted" lives
+here, in ``options.accepts`` and ``colour.checked``, driven by ``Thresholds``; the scan
+session only combines frames.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from typing import Callable, Sequence
 import cv2
 import numpy as np
 
+from desktop_app.recognition import colour
 from desktop_app.recognition.evidence import Verification
 from desktop_app.recognition.fold import other_half
 from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS, POOLED_FROM,
@@ -36,7 +39,7 @@ from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS,
 from desktop_app.recognition.gallery import ReferenceGallery, make_sift
 from desktop_app.recognition.imaging import (APART_PX, QUICK_CHECKS, Candidate, Matcher,
                                              guided_matches, in_pairs, near_points, note_diagonal,
-                                             plausible_outline, position_hint, regions,
+                                             note_hint, plausible_outline, regions,
                                              root_sift, spots)
 from desktop_app.recognition.options import Options, accepts
 from desktop_app.recognition.refine import refined_candidate
@@ -94,6 +97,7 @@ class Verifier:
         self._specific_of = [specific[gallery.owners[specific] == r]
                              for r in range(len(gallery.references))]
         self._all_of = [np.nonzero(gallery.owners == r)[0] for r in range(len(gallery.references))]
+        self._ref_index = {r.id: i for i, r in enumerate(gallery.references)}
         self._lookup = None  # (features, nearest-keypoint search, RootSIFT) of the last frame
 
     # --- features -----------------------------------------------------------------------
@@ -106,15 +110,18 @@ class Verifier:
         """Verify one frame. ``candidates`` (denominations, best first, e.g. from the model)
         only order the work; every denomination with enough tentative matches is examined, so
         ``accepted`` never depends on the model being right."""
-        return self.verify_passes(lambda p: self.features(image, p), candidates)
+        return self.verify_passes(lambda p: self.features(image, p), candidates, lambda: image)
 
     def verify_passes(self, features_of: Callable[[str], FrameFeatures],
-                      candidates: Sequence[str] | None = None) -> Verification:
+                      candidates: Sequence[str] | None = None,
+                      image_of: Callable[[], np.ndarray] | None = None) -> Verification:
         """The plain pass's verdict; where it named no note, the first retry pass that names one
         (``features_of(pass)`` gives that pass's features, computed only when needed). When no
         look names it, the plain pass's verdict stands (its outline and hint). Each look has
         its refit round (``verify_features``). The "pooled" look asks for nothing new: it is
-        the plain look's and the retries' keypoints that ``frames.POOLED_FROM`` names."""
+        the plain look's and the retries' keypoints that ``frames.POOLED_FROM`` names.
+        ``image_of()``: the frame in colour, for the colour check of a look that names a note
+        (``Options.colour``); without it (or for a grey frame) colour is not checked."""
         seen: dict[str, FrameFeatures] = {}
         pool = [p for p in POOLED_FROM if p == "plain" or p in self.options.retries]
 
@@ -123,16 +130,24 @@ class Verifier:
                 seen[p] = pooled([look(q) for q in pool]) if p == "pooled" else features_of(p)
             return seen[p]
 
-        first = self.verify_features(look("plain"), candidates, quick=self.options.quick_first)
+        first = self._coloured(self.verify_features(look("plain"), candidates,
+                                                    quick=self.options.quick_first), image_of)
         for p in self.options.retries:
             if self._settled(first):
                 return first
             if p == "pooled" and len(pool) < 2:  # nothing to pool with: the plain look again
                 continue
-            again = self.verify_features(look(p), candidates, pass_=p)
+            again = self._coloured(self.verify_features(look(p), candidates, pass_=p), image_of)
             if self._settled(again):
                 return replace(again, look=p)
         return first
+
+    def _coloured(self, v: Verification, image_of) -> Verification:
+        """A named note must show its reference's colour pattern (``colour.checked``)."""
+        if not (v.accepted and self.options.colour and image_of is not None):
+            return v
+        return colour.checked(v, self.gallery.references[self._ref_index[v.reference]].colour,
+                              image_of, self.thresholds.min_colour)
 
     def _settled(self, v: Verification) -> bool:
         return v.accepted or (not self.options.retry_unnamed and v.outline is not None)
@@ -217,28 +232,13 @@ class Verifier:
             inliers=top.inliers, score=float(top.value), runner_up=runner,
             runner_up_score=float(second_score), accepted=bool(accepted),
             outline=(top.quad / f.scale).astype(np.float32), keypoints=len(f.points),
-            hint=self._hint(top, f, accepted), refined=top.refined, regions=top.regions), values
+            hint=note_hint(top, f.shape, accepted, self.thresholds), refined=top.refined, regions=top.regions), values
 
     def _frame_lookup(self, f: FrameFeatures):
         """(nearest-keypoint search, RootSIFT descriptors) of the frame, made once per frame."""
         if self._lookup is None or self._lookup[0] is not f:
             self._lookup = (f, near_points(f.points, f.shape), root_sift(f.descriptors))
         return self._lookup[1], self._lookup[2]
-
-    def _hint(self, top: Candidate, f: FrameFeatures, accepted: bool) -> str | None:
-        """What the person can do about a placed note: where it is in the frame first; then,
-        for a note placed but not named, "hold_flat" when it was found in two halves (folded
-        or bent) and "other_side" when only artwork common to every value was seen (the parts
-        that tell values apart are hidden, or this side is not in the gallery)."""
-        # A weak candidate's outline is as likely clutter as a note: no hint from it.
-        if top.inliers < self.thresholds.min_inliers:
-            return None
-        where = position_hint(top.quad, f.shape)
-        if where or accepted:
-            return where
-        if top.folded:
-            return "hold_flat"
-        return "other_side" if top.value < self.thresholds.min_value else None
 
     # --- where is the note --------------------------------------------------------------
     def _align(self, per_ref, f: FrameFeatures, candidates, iters: int = RANSAC_ITERS

@@ -69,7 +69,7 @@ def taught_gallery(notes: Sequence[TaughtNote]) -> ReferenceGallery | None:
 
 
 # Bumped whenever the merge itself changes, so no cache of an older merge is used.
-MERGE_VERSION = 2
+MERGE_VERSION = 3  # 3: the shipped references keep their colour cells (colour.py)
 
 
 def ids_of(notes: Sequence[TaughtNote]) -> tuple[str, ...]:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from desktop_app.recognition.gallery import detect_scales, make_sift, rectify, to_grey
+from desktop_app.recognition.flatten import rectify, to_grey
+from desktop_app.recognition.gallery import detect_scales, make_sift
 from desktop_app.recognition.quality import assess
 from desktop_app.recognition.thresholds import DEFAULT, Thresholds
 from desktop_app.teaching.store import View

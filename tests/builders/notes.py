@@ -84,6 +84,20 @@ def place_note(note: np.ndarray, background: np.ndarray, corners) -> np.ndarray:
     return out
 
 
+def other_colours(note: np.ndarray, donor: np.ndarray) -> np.ndarray:
+    """The same note in grey (what SIFT sees) with the colours of another design: its
+    lightness kept, its chroma taken from ``donor``."""
+    lab = cv2.cvtColor(note, cv2.COLOR_BGR2LAB)
+    lab[..., 1:] = cv2.cvtColor(cv2.resize(donor, note.shape[1::-1]), cv2.COLOR_BGR2LAB)[..., 1:]
+    return cv2.cvtColor(lab, cv2.COLOR_LAB2BGR)
+
+
+def evening_lamp(image: np.ndarray) -> np.ndarray:
+    """Dim, a crushed gamma and a warm cast (the hard set's low light, at its strongest)."""
+    x = (image.astype(np.float32) / 255) ** 1.8 * 0.3 * np.float32([0.75, 1.0, 1.15])
+    return np.clip(x * 255, 0, 255).astype(np.uint8)
+
+
 def synthetic_scene(seed: int, size: tuple[int, int] = (640, 480)) -> np.ndarray:
     """Clutter without any note."""
     return clutter_scene(seed, size)

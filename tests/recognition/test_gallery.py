@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from desktop_app.recognition.gallery import GalleryError, ReferenceGallery, note_quad, rectify
+from desktop_app.recognition.flatten import note_quad, rectify
+from desktop_app.recognition.gallery import GalleryError, ReferenceGallery
 from tests.builders.notes import place_note, synthetic_gallery, synthetic_note, synthetic_scene
 
 

@@ -17,7 +17,7 @@ class RecordingVerifier:
     def __init__(self):
         self.candidates = []
 
-    def verify(self, grey, candidates=None):
+    def verify(self, image, candidates=None):
         self.candidates.append(candidates)
         return Verification(denomination="100", side="front", accepted=True, inliers=40, score=40.0)
 

@@ -5,7 +5,8 @@ import cv2
 import numpy as np
 import pytest
 
-from desktop_app.recognition.gallery import detect, detect_scales, rectify
+from desktop_app.recognition.flatten import rectify
+from desktop_app.recognition.gallery import detect, detect_scales
 from desktop_app.recognition.imaging import root_sift
 from desktop_app.recognition.thresholds import DEFAULT
 from desktop_app.recognition.imaging import stretch

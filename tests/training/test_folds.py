@@ -2,7 +2,8 @@
 import numpy as np
 
 from desktop_app.recognition.verifier import Verifier
-from tests.builders.notes import place_note, synthetic_gallery, synthetic_note, synthetic_scene
+from tests.builders.notes import (other_colours, place_note, synthetic_gallery, synthetic_note,
+                                  synthetic_scene)
 from training.build_gallery import MAX_PHOTOS_PER_NOTE, gallery_items
 from training.data import Item
 from training.hard_eval import hard_folds, summarise_hard
@@ -110,3 +111,45 @@ def test_the_unknown_design_check_leaves_out_every_reference_of_the_side(tmp_pat
     assert named["named"] == 1 and named["named_rows"][0]["named"] == "500"
     assert named["named_rows"][0]["file"] == "photos/50/b.png"
     assert [r["outcome"] for r in loose if r["accepted"]] == ["wrong"]
+
+
+def test_cached_verdicts_check_colour_like_the_app(tmp_path, monkeypatch):
+    """The evaluation verifies from cached features but must still see the frame's colours:
+    a note whose grey pattern is known and whose colours are not is named by neither."""
+    import training.folds as folds
+    monkeypatch.setattr(folds, "CACHE_DIR", tmp_path)
+    v = Verifier(synthetic_gallery(("5", "500")))
+    recoloured = other_colours(synthetic_note("500"), synthetic_note("10", "back")[::-1, ::-1])
+    frame = place_note(recoloured, synthetic_scene(3), QUAD_PX)
+    cached = folds.verify_cached(v, "x", lambda: frame, "id-recoloured")
+    assert cached.denomination == "500" and not cached.accepted
+    assert cached.colour is not None and folds.record(cached)["colour"] == round(cached.colour, 3)
+    assert v.verify(frame).accepted is False
+
+
+def test_the_threshold_sweep_keeps_the_colour_checks_verdict():
+    from training.evaluate import sweep
+
+    row = dict(denomination="50", truth="20", covered=True, inliers=40, score=30.0,
+               runner_up_score=0.0, refined=False, regions=6, half="tune")
+    rows = sweep([dict(row, colour=-0.4, file="a")], [], [dict(row, colour=-0.4)],
+                 [dict(row, colour=-0.4)])
+    assert all(r["photos_wrong"] == r["hard_wrong"] == r["absent_named"] == 0 for r in rows)
+    rows = sweep([dict(row, colour=0.6, file="a")], [], [], [])
+    assert all(r["photos_wrong"] == 1 for r in rows)
+
+
+def test_a_cache_file_cut_short_is_computed_again(tmp_path, monkeypatch):
+    """Two evaluations share the cache; a file another one left half-written (or a run
+    stopped mid-write) is not an error, it is computed again."""
+    import training.folds as folds
+    monkeypatch.setattr(folds, "CACHE_DIR", tmp_path)
+    v = Verifier(synthetic_gallery(("5",)))
+    frame = place_note(synthetic_note("5"), synthetic_scene(2), QUAD_PX)
+    first = folds.frame_features(v, "x", lambda: frame, "id1")
+    (cached,) = (tmp_path / "frames").glob("*.npz")
+    cached.write_bytes(cached.read_bytes()[:100])
+    again = folds.frame_features(v, "x", lambda: frame, "id1")
+    np.testing.assert_array_equal(first.descriptors, again.descriptors)
+    assert np.load(cached)["points"].shape == first.points.shape  # replaced whole
+    assert list((tmp_path / "frames").glob("*.tmp*")) == []
