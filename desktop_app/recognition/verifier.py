@@ -33,6 +33,7 @@ import numpy as np
 
 from desktop_app.recognition import colour
 from desktop_app.recognition.evidence import Verification
+from desktop_app.recognition.flatten import to_grey
 from desktop_app.recognition.fold import other_half
 from desktop_app.recognition.frames import (FRAME_CONTRAST, MAX_FRAME_KEYPOINTS, POOLED_FROM,
                                             FrameFeatures, frame_features, pooled)
@@ -110,7 +111,8 @@ class Verifier:
         """Verify one frame. ``candidates`` (denominations, best first, e.g. from the model)
         only order the work; every denomination with enough tentative matches is examined, so
         ``accepted`` never depends on the model being right."""
-        return self.verify_passes(lambda p: self.features(image, p), candidates, lambda: image)
+        grey = to_grey(image)  # once: every look works in grey, the colour check on the frame
+        return self.verify_passes(lambda p: self.features(grey, p), candidates, lambda: image)
 
     def verify_passes(self, features_of: Callable[[str], FrameFeatures],
                       candidates: Sequence[str] | None = None,
