@@ -69,7 +69,9 @@ def markdown(results: dict) -> str:
          f" (value-specific evidence; {th.get('min_refined_value', '-')} for a refitted "
          f"placement; in at least {th.get('min_value_regions', '-')} regions of the note), "
          f"min_margin={th['min_margin']}, min_colour={th.get('min_colour', '-')} (the placed "
-         "note's colour pattern against its reference's, `colour.py`) "
+         "note's colour pattern against its reference's, `colour.py`; waived at value evidence "
+         f"{th.get('colour_waived_value', '-')} in {th.get('colour_waived_regions', '-')} "
+         "regions) "
          "(desktop_app/recognition/thresholds.py).", "",
          "## Protocol", "",
          f"- Real photos ({s['photos']}): leave-one-physical-note-out "

@@ -116,6 +116,9 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "no colour check": (replace(SHIPPED, colour=False), {},
                         "a named note need not show its reference's pattern of colours "
                         "(colour.py)"),
+    "colour never waived": (SHIPPED, dict(colour_waived_value=float("inf")),
+                            "the colour check applies even where the value evidence alone "
+                            "proves the value (Thresholds.colour_waived_value)"),
     "full search only": (replace(SHIPPED, quick_first=False), {},
                          "no quick first look (fewer search checks and RANSAC samples, standing "
                          "only when clear of the bar by 2x): every frame searched in full"),
@@ -170,7 +173,8 @@ def sweep(photos: list[dict], negatives: list[dict], hard: list[dict],
                 def acc(r):
                     # The colour check's verdict as recorded: it is measured only where a look
                     # named a note, so a frame named only at a looser bar here goes unchecked.
-                    colour_ok = r.get("colour") is None or r["colour"] >= t.min_colour
+                    colour_ok = r.get("colour") is None or r["colour"] >= t.min_colour or \
+                        t.colour_waived(r["score"], r.get("regions"))
                     return r["denomination"] is not None and colour_ok and accepts(
                         r["inliers"], r["score"], r["runner_up_score"], t, r.get("refined", False),
                         r.get("regions"))
@@ -224,7 +228,10 @@ def run(thresholds: Thresholds = DEFAULT, variants: list[str] | None = None) -> 
                                    min_refined_value=thresholds.min_refined_value,
                                    min_value_regions=thresholds.min_value_regions,
                                    min_margin=thresholds.min_margin,
-                                   min_colour=thresholds.min_colour), variants={})
+                                   min_colour=thresholds.min_colour,
+                                   colour_waived_value=thresholds.colour_waived_value,
+                                   colour_waived_regions=thresholds.colour_waived_regions),
+                   variants={})
     for name in variants or list(VARIANTS):
         options, override, what = VARIANTS[name]
         th = replace(thresholds, **override)

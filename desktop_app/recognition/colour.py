@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from desktop_app.recognition.evidence import Verification
+from desktop_app.recognition.flatten import note_quad
 
 GRID = (8, 4)  # columns x rows of cells over the note's face, in reference coordinates
 CELL_PX = 16  # each cell is averaged over this many pixels square in the warped frame
@@ -80,6 +81,19 @@ def placed_cells(frame_bgr: np.ndarray, quad: Sequence[Sequence[float]],
     return cells(flat, inside)
 
 
+def note_cells(image: np.ndarray, outline=None) -> np.ndarray | None:
+    """The cells of the note inside ``outline`` (its corners, or a polygon where a photo cuts
+    it: ``flatten.note_quad``), only from inside the outline; the whole image without one;
+    None for a grey image, which has no colours to keep."""
+    if image.ndim != 3 or image.shape[2] < 3:
+        return None
+    if outline is None:
+        return cells(image)
+    poly = np.asarray(outline, np.float32).reshape(-1, 2)
+    valid = cv2.fillPoly(np.zeros(image.shape[:2], np.uint8), [np.round(poly).astype(np.int32)], 255)
+    return placed_cells(image, note_quad(poly), valid)
+
+
 def agreement(frame_cells: np.ndarray, ref_cells: np.ndarray) -> float | None:
     """How well the two notes' colour patterns agree (a correlation, -1..1), or None where
     there is too little to compare.
@@ -109,17 +123,18 @@ def agreement(frame_cells: np.ndarray, ref_cells: np.ndarray) -> float | None:
 
 
 def checked(v: Verification, ref_cells: np.ndarray | None, image_of: Callable[[], np.ndarray],
-            min_agreement: float) -> Verification:
+            min_agreement: float, waived: bool = False) -> Verification:
     """An accepted verdict, kept only where the placed note's colour pattern agrees with its
     reference's. Where it does not, the frame names nothing; the note was still placed, so a
     hold counts it as placed but unnamed (``HoldVotes``), and the hint is the one that helps
-    with a side the gallery does not know: the other side."""
+    with a side the gallery does not know: the other side. ``waived``: the value is proven
+    without colour (``Thresholds.colour_waived_value``); the agreement is only recorded."""
     if ref_cells is None:
         return v
     image = image_of()
     if image is None or image.ndim != 3:
         return v
     agree = agreement(placed_cells(image, v.outline), ref_cells)
-    if agree is None or agree >= min_agreement:
+    if agree is None or agree >= min_agreement or waived:
         return replace(v, colour=agree)
     return replace(v, accepted=False, colour=agree, hint=v.hint or "other_side")

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from desktop_app.recognition import colour
-from desktop_app.recognition.flatten import note_quad, rectify
+from desktop_app.recognition.flatten import rectify
 
 FORMAT_VERSION = 1
 MAX_REFERENCE_KEYPOINTS = 1200
@@ -196,7 +196,7 @@ class ReferenceGallery:
             if missing:
                 raise ValueError(f"reference meta lacks {missing}: {meta!r}")
             flat, mask = rectify(image, meta.get("outline"))
-            cells = _colour_cells(image, meta.get("outline"))
+            cells = colour.note_cells(image, meta.get("outline"))
             p, d = detect_scales(flat, mask, max_keypoints, sift)
             h, w = flat.shape
             outline = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
@@ -320,17 +320,6 @@ class ReferenceGallery:
 
 def _denom_key(d: str) -> tuple[int, str]:
     return (int(d), d) if d.isdigit() else (1 << 30, d)
-
-
-def _colour_cells(image: np.ndarray, outline) -> np.ndarray | None:
-    """The reference's colour cells (``colour.py``), or None for a grey image."""
-    if image.ndim != 3 or image.shape[2] < 3:
-        return None
-    if outline is None:
-        return colour.cells(image)
-    poly = np.asarray(outline, np.float32).reshape(-1, 2)
-    valid = cv2.fillPoly(np.zeros(image.shape[:2], np.uint8), [np.round(poly).astype(np.int32)], 255)
-    return colour.placed_cells(image, note_quad(poly), valid)
 
 
 def _colour_json(cells: np.ndarray | None):

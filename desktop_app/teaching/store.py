@@ -2,7 +2,8 @@
 
 Layout of the data folder (``user_data_dir``)::
 
-    taught/<id>.npz      one taught note: its views' keypoints and descriptors, never pixels
+    taught/<id>.npz      one taught note: its views' keypoints and descriptors and the mean
+                         colours of a coarse grid over each view (``colour.GRID``), never pixels
     taught/images/<id>/  the rectified views as PNG, only when staff turned ``keep_images`` on
     store.json           settings: locked (no teaching, forgetting or importing), keep_images
 
@@ -51,6 +52,9 @@ class View:
     full_scale: np.ndarray  # N bool: detected at full size (not on a coarser copy)
     sharpness: float = 0.0
     image: np.ndarray | None = field(default=None, compare=False)  # grey, kept only if asked
+    # Mean BGR of ``colour.GRID``'s cells over the note (NaN: off the note), so that a taught
+    # note is colour-checked like a shipped one; None for a view taught from a grey frame.
+    colour: np.ndarray | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -138,8 +142,35 @@ def note_bytes(note: TaughtNote) -> bytes:
         buf, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), counts=counts,
         points=np.concatenate([v.points for v in note.views]).astype(np.float32),
         descriptors=np.concatenate([v.descriptors for v in note.views]).astype(np.uint8),
-        full_scale=np.concatenate([v.full_scale for v in note.views]).astype(bool))
+        full_scale=np.concatenate([v.full_scale for v in note.views]).astype(bool),
+        # one grid per view, all NaN for a view without colours (notes saved before colours
+        # were kept have no such array, and load with none)
+        colours=np.stack([_grid(v.colour) for v in note.views]))
     return buf.getvalue()
+
+
+def _grid(cells: np.ndarray | None) -> np.ndarray:
+    from desktop_app.recognition import colour
+
+    cols, rows = colour.GRID
+    if cells is None:
+        return np.full((rows * cols, 3), np.nan, np.float32)
+    return np.asarray(cells, np.float32).reshape(rows * cols, 3)
+
+
+def _colours(array, n_views: int) -> list:
+    """Each view's colour cells from a note file, None where it kept none (an all-NaN grid, or
+    a note saved before colours were kept)."""
+    from desktop_app.recognition import colour
+
+    if array is None:
+        return [None] * n_views
+    cols, rows = colour.GRID
+    array = np.asarray(array)
+    if array.shape != (n_views, rows * cols, 3) or array.dtype.kind != "f" \
+            or (np.isinf(array).any()) or (array[np.isfinite(array)] < 0).any():
+        raise ValueError(f"colour cells of shape {array.shape}")
+    return [None if np.isnan(g).all() else g.astype(np.float32) for g in array]
 
 
 def note_from_bytes(data: bytes, name: str) -> TaughtNote:
@@ -150,6 +181,7 @@ def note_from_bytes(data: bytes, name: str) -> TaughtNote:
             meta = json.loads(bytes(z["meta"]).decode())
             counts, pts, desc, full = (z[k] for k in ("counts", "points", "descriptors",
                                                       "full_scale"))
+            colours = z["colours"] if "colours" in z.files else None
     except Exception as exc:  # a damaged file, whatever the library says about it
         raise StoreError(f"taught note {name} is unreadable: {exc}", "teach.note_corrupt",
                          name=name) from exc
@@ -172,14 +204,15 @@ def note_from_bytes(data: bytes, name: str) -> TaughtNote:
                 or pts.shape != (len(desc), 2) or full.shape != (len(desc),) \
                 or int(counts.sum()) != len(desc) or not np.isfinite(pts).all():
             raise ValueError("keypoint arrays do not match")
+        colours = _colours(colours, len(counts))
         views, start = [], 0
-        for v, n in zip(meta["views"], counts.tolist()):
+        for i, (v, n) in enumerate(zip(meta["views"], counts.tolist())):
             size = tuple(int(x) for x in v["size"])
             if v["side"] not in SIDES or len(size) != 2 or not all(8 <= x <= 4096 for x in size):
                 raise ValueError(f"view side {v['side']!r} or size {size}")
             sl = slice(start, start + n)
             views.append(View(v["side"], size, pts[sl], desc[sl], full[sl],
-                              float(v.get("sharpness", 0))))
+                              float(v.get("sharpness", 0)), colour=colours[i]))
             start += n
         return TaughtNote(str(meta["id"]), str(meta["value"]), str(meta["created"]),
                           tuple(views), str(meta.get("origin", "window")))

@@ -59,7 +59,7 @@ def taught_gallery(notes: Sequence[TaughtNote]) -> ReferenceGallery | None:
             outline = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
             owners.append(np.full(len(v.points), len(refs), np.int32))
             refs.append(Reference(f"{TAUGHT_PREFIX}{note.id}#{i}", note.value, v.side, TAUGHT_SERIES,
-                                  (w, h), outline))
+                                  (w, h), outline, v.colour))
             pts.append(v.points)
             descs.append(v.descriptors)
     if not refs:
@@ -69,7 +69,8 @@ def taught_gallery(notes: Sequence[TaughtNote]) -> ReferenceGallery | None:
 
 
 # Bumped whenever the merge itself changes, so no cache of an older merge is used.
-MERGE_VERSION = 3  # 3: the shipped references keep their colour cells (colour.py)
+# 3: the shipped references keep their colour cells (colour.py); 4: taught views too
+MERGE_VERSION = 4
 
 
 def ids_of(notes: Sequence[TaughtNote]) -> tuple[str, ...]:

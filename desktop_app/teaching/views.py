@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop_app.recognition import colour
 from desktop_app.recognition.flatten import rectify, to_grey
 from desktop_app.recognition.gallery import detect_scales, make_sift
 from desktop_app.recognition.quality import assess
@@ -52,7 +53,8 @@ def view_from_quad(image: np.ndarray, quad: np.ndarray, side: str, *, keep_image
     if int((level == 0).sum()) < MIN_VIEW_KEYPOINTS:
         return Examined("teach.plain", quad)
     h, w = flat.shape
-    view = View(side, (w, h), pts, desc, level == 0, sharp, flat if keep_image else None)
+    view = View(side, (w, h), pts, desc, level == 0, sharp, flat if keep_image else None,
+                colour.note_cells(image, quad))
     return Examined(None, quad, view)
 
 

@@ -70,11 +70,37 @@ def test_verifier_does_not_name_a_known_grey_pattern_in_other_colours(gallery):
                             synthetic_scene(3), CORNERS)
     without = Verifier(gallery, options=replace(Options(), colour=False)).verify(recoloured)
     assert without.accepted and without.denomination == "500"  # SIFT alone names it
-    v = Verifier(gallery).verify(recoloured)
+    never = replace(DEFAULT, colour_waived_value=float("inf"))
+    v = Verifier(gallery, never).verify(recoloured)
     assert not v.accepted and v.denomination == "500"
     assert v.colour is not None and v.colour < DEFAULT.min_colour and v.hint == "other_side"
     right = Verifier(gallery).verify(place_note(evening_lamp(note), synthetic_scene(3), CORNERS))
     assert right.accepted and right.denomination == "500" and right.colour > 0.8
+
+
+def test_value_proven_all_over_the_note_is_named_whatever_its_colours(gallery):
+    """The whole of this note's value artwork matches (another print of the value, in other
+    colours): the value is proven without colour, and the disagreement is only recorded."""
+    recoloured = place_note(other_colours(synthetic_note("500"),
+                                          synthetic_note("10", "back")[::-1, ::-1]),
+                            synthetic_scene(3), CORNERS)
+    one_look = replace(Options(), retries=())  # (a retry's look can prove it more strongly)
+    v = Verifier(gallery, options=one_look).verify(recoloured)
+    assert v.accepted and v.denomination == "500" and v.colour < DEFAULT.min_colour
+    assert DEFAULT.colour_waived(v.score, v.regions)
+    # Just short of the waiver, in evidence or in regions: the colour check decides again.
+    for short in (dict(colour_waived_value=v.score + 1),
+                  dict(colour_waived_regions=v.regions + 1)):
+        w = Verifier(gallery, replace(DEFAULT, **short), one_look).verify(recoloured)
+        assert not w.accepted and w.denomination == "500" and w.hint == "other_side", short
+
+
+def test_colour_waiver_needs_both_strong_evidence_and_many_regions():
+    t = DEFAULT
+    assert t.colour_waived(t.colour_waived_value, t.colour_waived_regions)
+    assert not t.colour_waived(t.colour_waived_value - 0.5, 18)
+    assert not t.colour_waived(1000.0, t.colour_waived_regions - 1)
+    assert not t.colour_waived(1000.0, None)  # the v1 score has no regions: never waived
 
 
 def test_grey_frames_and_grey_references_skip_the_check(gallery):

@@ -2,6 +2,7 @@
 import json
 import os
 import zipfile
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -192,9 +193,34 @@ def _export_with(tmp_path, note_meta_change=None, arrays_change=None):
     (None, lambda a: a.update(counts=np.array([-5, 105], np.int32))),
     (None, lambda a: a.update(descriptors=a["descriptors"].astype(np.float64))),
     (None, lambda a: a.update(full_scale=a["full_scale"][:3])),
+    (None, lambda a: a.update(colours=a["colours"][:1])),  # one view's colours for two
+    (None, lambda a: a.update(colours=np.full_like(a["colours"], np.inf))),
+    (None, lambda a: a.update(colours=np.zeros(a["colours"].shape, np.uint8))),
 ])
 def test_an_odd_or_hostile_import_is_refused_by_name(tmp_path, meta_change, arrays_change):
     path = _export_with(tmp_path, meta_change, arrays_change)
     with pytest.raises(StoreError) as e:
         UserStore.read_export(path)
     assert e.value.key == "teach.note_corrupt"
+
+
+def test_view_colours_come_back_and_a_note_kept_before_colours_loads_without(store):
+    import io
+
+    cells = np.random.default_rng(3).uniform(0, 255, (32, 3)).astype(np.float32)
+    cells[:5] = np.nan  # cells off the note
+    n = TaughtNote(new_id("20"), "20", "2026-12-01T10:00:00+00:00",
+                   (replace(view(1), colour=cells), view(2, "back")),
+                   "window")
+    store.add(n)
+    (back,) = store.notes()
+    np.testing.assert_array_equal(back.views[0].colour, cells)  # NaN where it was NaN
+    assert back.views[1].colour is None
+    with np.load(io.BytesIO(store_mod.note_bytes(n))) as z:
+        arrays = {k: z[k] for k in z.files if k != "colours"}
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    old = store_mod.note_from_bytes(buf.getvalue(), "old.npz")
+    assert [v.colour for v in old.views] == [None, None]
+    same(old, n)
+

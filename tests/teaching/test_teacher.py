@@ -141,3 +141,32 @@ def test_every_outcome_can_be_said_in_both_languages(store, gallery, negatives, 
                                                         for k, v in out.params.items()})
     assert {"teach.no_negatives", "teach.refused.other_value", "teach.refused.different",
             "teach.no_such_note", "teach.saved", "teach.forgotten", "teach.locked"} <= keys
+
+
+def test_a_taught_note_keeps_its_colours_and_is_colour_checked(teacher, store):
+    """Taught from colour frames, a note keeps its views' colours through its file and the
+    merge, so a note of its grey pattern in other colours is checked as a shipped one is."""
+    from dataclasses import replace
+
+    import cv2
+
+    from desktop_app.recognition.thresholds import DEFAULT
+    from tests.builders.notes import other_colours, place_note, synthetic_note
+    from tests.teaching.conftest import POSES, cloth
+
+    out = teacher.learn("50", views("50"))
+    assert out.ok, out.detail
+    (kept,) = store.notes()
+    assert all(v.colour is not None and v.colour.shape == (32, 3) for v in kept.views)
+    taught = [r for r in out.gallery.references if r.id.startswith(teacher_mod.TAUGHT_PREFIX)]
+    assert taught and all(r.colour is not None for r in taught)
+    named = Verifier(out.gallery).verify(frame_of("50", 3, seed=7))
+    assert named.accepted and named.denomination == "50" and named.colour > 0.8
+    donor = synthetic_note("5", "front")[::-1, ::-1]
+    recoloured = place_note(other_colours(synthetic_note("50"), donor), cloth(7), POSES[3])
+    never = replace(DEFAULT, colour_waived_value=float("inf"))  # (proven all over otherwise)
+    v = Verifier(out.gallery, never).verify(recoloured)
+    assert not v.accepted and v.denomination == "50" and v.hint == "other_side"
+    # A view taught from a grey frame has no colours, and its reference is not checked.
+    grey = cv2.cvtColor(frame_of("50", 0), cv2.COLOR_BGR2GRAY)
+    assert examine(grey, "front").view.colour is None

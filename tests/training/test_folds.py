@@ -1,6 +1,9 @@
 """Evaluation plumbing on made-up items and synthetic frames (no shared data needed)."""
+from dataclasses import replace
+
 import numpy as np
 
+from desktop_app.recognition.thresholds import DEFAULT
 from desktop_app.recognition.verifier import Verifier
 from tests.builders.notes import (other_colours, place_note, synthetic_gallery, synthetic_note,
                                   synthetic_scene)
@@ -118,13 +121,19 @@ def test_cached_verdicts_check_colour_like_the_app(tmp_path, monkeypatch):
     a note whose grey pattern is known and whose colours are not is named by neither."""
     import training.folds as folds
     monkeypatch.setattr(folds, "CACHE_DIR", tmp_path)
-    v = Verifier(synthetic_gallery(("5", "500")))
+    gallery = synthetic_gallery(("5", "500"))
+    # (never waived: this synthetic note proves its value all over, which waives the check)
+    v = Verifier(gallery, replace(DEFAULT, colour_waived_value=float("inf")))
     recoloured = other_colours(synthetic_note("500"), synthetic_note("10", "back")[::-1, ::-1])
     frame = place_note(recoloured, synthetic_scene(3), QUAD_PX)
     cached = folds.verify_cached(v, "x", lambda: frame, "id-recoloured")
     assert cached.denomination == "500" and not cached.accepted
     assert cached.colour is not None and folds.record(cached)["colour"] == round(cached.colour, 3)
     assert v.verify(frame).accepted is False
+    # ... and the waiver as the app applies it
+    shipped = Verifier(gallery)
+    assert folds.verify_cached(shipped, "x", lambda: frame, "id-recoloured").accepted is \
+        shipped.verify(frame).accepted is True
 
 
 def test_the_threshold_sweep_keeps_the_colour_checks_verdict():
@@ -136,6 +145,10 @@ def test_the_threshold_sweep_keeps_the_colour_checks_verdict():
                  [dict(row, colour=-0.4)])
     assert all(r["photos_wrong"] == r["hard_wrong"] == r["absent_named"] == 0 for r in rows)
     rows = sweep([dict(row, colour=0.6, file="a")], [], [], [])
+    assert all(r["photos_wrong"] == 1 for r in rows)
+    # value evidence that waives the check (Thresholds.colour_waived): named whatever the colour
+    proven = dict(row, score=DEFAULT.colour_waived_value, regions=DEFAULT.colour_waived_regions)
+    rows = sweep([dict(proven, colour=-0.4, file="a")], [], [], [])
     assert all(r["photos_wrong"] == 1 for r in rows)
 
 
