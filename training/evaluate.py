@@ -173,8 +173,7 @@ def sweep(photos: list[dict], negatives: list[dict], hard: list[dict],
                 def acc(r):
                     # The colour check's verdict as recorded: it is measured only where a look
                     # named a note, so a frame named only at a looser bar here goes unchecked.
-                    colour_ok = r.get("colour") is None or r["colour"] >= t.min_colour or \
-                        t.colour_waived(r["score"], r.get("regions"))
+                    colour_ok = t.colour_passes(r.get("colour"), r["score"], r.get("regions"))
                     return r["denomination"] is not None and colour_ok and accepts(
                         r["inliers"], r["score"], r["runner_up_score"], t, r.get("refined", False),
                         r.get("regions"))

@@ -25,6 +25,7 @@ import numpy as np
 
 from desktop_app.recognition.evidence import Verification
 from desktop_app.recognition.flatten import note_quad
+from desktop_app.recognition.thresholds import Thresholds
 
 GRID = (8, 4)  # columns x rows of cells over the note's face, in reference coordinates
 CELL_PX = 16  # each cell is averaged over this many pixels square in the warped frame
@@ -123,18 +124,18 @@ def agreement(frame_cells: np.ndarray, ref_cells: np.ndarray) -> float | None:
 
 
 def checked(v: Verification, ref_cells: np.ndarray | None, image_of: Callable[[], np.ndarray],
-            min_agreement: float, waived: bool = False) -> Verification:
+            thresholds: Thresholds) -> Verification:
     """An accepted verdict, kept only where the placed note's colour pattern agrees with its
-    reference's. Where it does not, the frame names nothing; the note was still placed, so a
-    hold counts it as placed but unnamed (``HoldVotes``), and the hint is the one that helps
-    with a side the gallery does not know: the other side. ``waived``: the value is proven
-    without colour (``Thresholds.colour_waived_value``); the agreement is only recorded."""
+    reference's, or its value is proven without colour (``Thresholds.colour_passes``; the
+    agreement is recorded either way). Where it does not, the frame names nothing; the note
+    was still placed, so a hold counts it as placed but unnamed (``HoldVotes``), and the hint
+    is the one that helps with a side the gallery does not know: the other side."""
     if ref_cells is None:
         return v
     image = image_of()
     if image is None or image.ndim != 3:
         return v
     agree = agreement(placed_cells(image, v.outline), ref_cells)
-    if agree is None or agree >= min_agreement or waived:
+    if thresholds.colour_passes(agree, v.score, v.regions):
         return replace(v, colour=agree)
     return replace(v, accepted=False, colour=agree, hint=v.hint or "other_side")

@@ -109,5 +109,12 @@ class Thresholds:
         """Value evidence that proves the value without the colour check (see above)."""
         return value >= self.colour_waived_value and (regions or 0) >= self.colour_waived_regions
 
+    def colour_passes(self, agreement: float | None, value: float, regions: int | None) -> bool:
+        """Whether a named frame keeps its name after the colour check: nothing to compare
+        (None), colours that agree, or a value proven without them. The one rule, for the
+        verifier (``colour.checked``) and for the evaluation's recorded verdicts."""
+        return agreement is None or agreement >= self.min_colour or \
+            self.colour_waived(value, regions)
+
 
 DEFAULT = Thresholds()

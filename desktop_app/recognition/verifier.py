@@ -148,9 +148,8 @@ class Verifier:
         """A named note must show its reference's colour pattern (``colour.checked``)."""
         if not (v.accepted and self.options.colour and image_of is not None):
             return v
-        th = self.thresholds
         return colour.checked(v, self.gallery.references[self._ref_index[v.reference]].colour,
-                              image_of, th.min_colour, th.colour_waived(v.score, v.regions))
+                              image_of, self.thresholds)
 
     def _settled(self, v: Verification) -> bool:
         return v.accepted or (not self.options.retry_unnamed and v.outline is not None)
