@@ -291,7 +291,7 @@ def run_verification(quick: bool, pipeline: Pipeline | None, note: NoteImage | N
         sec.figures[f"  / 640x480 verify (median), {name}"] = round(p2d.median / sec.figures["verify 640x480"].median, 2)
         if stale:
             continue  # a figure to compare with, not a target of its own
-        why = ("each frame costs a full evaluation and two agreeing frames are needed unless one is strong; "
+        why = ("each frame costs a full evaluation and three agreeing frames are needed unless one is strong; "
                "a faster verifier (fewer SIFT keypoints) would fix it")
         sec.checks.append(Check(f"press to decision median, {name}", p2d.median, TARGET_PRESS_TO_DECISION_MS, "ms",
                                 why_missed=why))

@@ -18,18 +18,23 @@ def frame(named, accepted, inliers=20, score=20.0):
                                accepted=accepted, regions=5, keypoints=500))
 
 
-# An unknown design as recorded: placed by shared artwork in most frames, named by chance twice.
-UNKNOWN_HOLD = [frame("100", False, score=1.0)] * 5 + [frame("100", True, score=9.0)] * 2
-KNOWN_HOLD = [frame("50", True), frame("50", True)]
+# An unknown design as recorded: placed by shared artwork in most frames, named by chance
+# three times.
+UNKNOWN_HOLD = [frame("100", False, score=1.0)] * 7 + [frame("100", True, score=9.0)] * 3
+KNOWN_HOLD = [frame("50", True)] * 3
 
 
 def test_decide_uses_the_apps_hold_rules():
     assert hold_check.decide(KNOWN_HOLD, DEFAULT) == "50"
     assert hold_check.decide(UNKNOWN_HOLD, DEFAULT) == "unsure"
-    before = replace(DEFAULT,
-                     **hold_check.VARIANTS["without the unnamed-frames rule (the rule before)"])
-    assert hold_check.decide(UNKNOWN_HOLD, before) == "100"
+    without = replace(DEFAULT, **hold_check.VARIANTS["without the unnamed-frames rule"])
+    assert hold_check.decide(UNKNOWN_HOLD, without) == "100"
     assert hold_check.decide([frame(None, False, inliers=0)] * 3, DEFAULT) == "unsure"
+    # two chance frames that agree: named by the rule before, not by the shipped one
+    two = [frame("100", False, score=1.0)] * 4 + [frame("100", True, score=9.0)] * 2
+    before = replace(DEFAULT, **hold_check.VARIANTS["two agreeing frames (the rule before)"])
+    assert hold_check.decide(two, before) == "100"
+    assert hold_check.decide(two, DEFAULT) == "unsure"
 
 
 def test_report_counts_known_unknown_and_hard_holds(tmp_path):

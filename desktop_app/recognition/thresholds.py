@@ -73,8 +73,13 @@ class Thresholds:
     colour_waived_value: float = 30.0
     colour_waived_regions: int = 8
     # --- a hold across frames (ScanSession) ---
-    # Accepted frames that must name the same denomination before speaking ...
-    agree_frames: int = 2
+    # Accepted frames that must name the same denomination before speaking ... Three, not
+    # two: in whole shaky holds of notes whose design the gallery lacks (tools/hold_check.py,
+    # models/HOLD_CHECK.md), two chance frames agreed in 2 of 36 holds (two Rs 5 fronts named
+    # Rs 10, a wrong value spoken); three agreed in none. Known notes 32 of 32 holds either
+    # way, seed-11 hard holds 102 -> 101 of 136; a note no single frame names strongly waits
+    # one frame (0.2 s) longer.
+    agree_frames: int = 3
     # ... unless one frame alone is this strong (inliers and margin both; margin = score /
     # runner_up_score). Measured: correct single photos had 65-385 inliers and margins of 9x
     # or more; shared-artwork near-misses were never accepted at all.

@@ -123,13 +123,13 @@ class _FakeRecognizer:
         return self.make(t)
 
 
-def test_timed_scan_decides_on_two_agreeing_frames():
+def test_timed_scan_decides_on_agreeing_frames():
     from desktop_app.recognition.thresholds import DEFAULT
 
     rec = _FakeRecognizer(lambda t: seen("500", t))
     camera = SimulatedCamera([np.zeros((4, 4, 3), np.uint8)], fps=100)
     result = timed_scan(rec, camera, DEFAULT)
-    assert result.label == "500" and result.frames == 2 == rec.calls
+    assert result.label == "500" and result.frames == DEFAULT.agree_frames == rec.calls
 
 
 def test_timed_scan_reports_a_timeout_when_nothing_verifies():
@@ -180,7 +180,8 @@ def test_timed_scan_can_evaluate_the_pre_press_frame_first_like_the_old_worker()
     time.sleep(0.01)  # the press comes after frame 0 was captured
     result = timed_scan(rec, camera, DEFAULT, stale_first=True)
     assert result.label == "500"
-    assert result.frames == 3  # the stale frame's evidence is ignored, two fresh ones decide
+    # the stale frame's evidence is ignored, agree_frames fresh ones decide
+    assert result.frames == 1 + DEFAULT.agree_frames
 
 
 def test_interleaved_calls_alternate_blocks():

@@ -33,8 +33,10 @@ def test_hammered_taps_answer_each_scan_once(period):
     kinds, s, presses = _hammer(period)
     starts, answers = kinds.count("started"), kinds.count("decision")
     assert starts == answers  # every scan answered once, none open or overlapping
-    # A scan needs two agreeing frames (one per press here), so about one answer per two presses.
-    assert presses / 2 - 1 <= answers <= presses / 2 + 1
+    # A scan needs TH.agree_frames agreeing frames (one per press here), so about one answer
+    # per that many presses.
+    n = TH.agree_frames
+    assert presses / n - 1 <= answers <= presses / n + 1
     assert s.state == "idle" and not s.wants_frames
 
 

@@ -21,7 +21,7 @@ def test_kiosk_scans_when_a_note_settles_and_rearms_when_it_leaves():
         kinds += [e.kind for e in kiosk.observe(0.95, t)]
     assert kinds == ["started"]
     decided = []
-    for _ in range(2):
+    for _ in range(TH.agree_frames):
         t += 0.2
         decided += [e.decision.label for e in session.add(seen("500", t)) if e.kind == "decision"]
     assert decided == ["500"]

@@ -14,7 +14,8 @@ def test_hold_speaks_as_soon_as_sure_and_only_once():
     s = ScanSession(TH)
     assert [e.kind for e in s.press(0.0)] == ["started"]
     assert decisions(s.add(seen("500", 0.2))) == []
-    said = decisions(s.add(seen("500", 0.4)))
+    assert decisions(s.add(seen("500", 0.3))) == []
+    said = decisions(s.add(seen("500", 0.4)))  # TH.agree_frames (3) agree
     assert [d.label for d in said] == ["500"]
     for i in range(10):  # key still down: more frames are neither wanted nor announced
         assert decisions(s.add(seen("500", 0.6 + i * 0.1))) == []
@@ -57,6 +58,7 @@ def test_short_tap_keeps_scanning_a_burst_after_release():
     assert decisions(s.tick(0.2)) == []
     assert s.wants_frames  # the burst is still collecting
     decisions(s.add(seen("20", 0.3)))
+    decisions(s.add(seen("20", 0.4)))
     said = decisions(s.add(seen("20", 0.5)))
     assert [d.label for d in said] == ["20"]
     assert s.state == "idle"

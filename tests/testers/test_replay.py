@@ -64,24 +64,25 @@ def test_holds_timeline_by_hand(video, catalogue):
     recognizer = BrightnessRecognizer()
     result = replay(VideoSource(video), recognizer, catalogue=catalogue,
                     holds=[Span(0.9, 3.2), Span(4.0, 5.0)], labels=[Span(1.0, 3.0, "100")])
-    # Hold 1: pressed at 0.9; frames at 1.0 and 1.2 both verify 100 -> agree_frames (2) reached at 1.2.
+    # Hold 1: pressed at 0.9; frames at 1.0, 1.2 and 1.4 verify 100 -> agree_frames (3) reached at 1.4.
     # Hold 2: released at 5.0, confirmed after the 80 ms grace at the 5.1 tick; a hold shorter than
     # the tap burst (1.2 s) keeps scanning until 4.0 + 1.2 = 5.2; the 5.2 tick decides before the
     # 5.2 frame is looked at, so frames 4.0..5.0 (six) count.
     first, second = result.announcements
+    assert DEFAULT.agree_frames == 3
     assert (first.t, first.decision, first.frames_used, first.hold_start, first.time_to_announce) == (
-        1.2, "100", 2, 0.9, pytest.approx(0.3))
+        1.4, "100", 3, 0.9, pytest.approx(0.5))
     assert first.key == "note.100" and first.text_en == "100 rupees" and first.text_ne == "एक सय रुपैयाँ"
     assert (second.t, second.decision, second.frames_used, second.time_to_announce) == (
         pytest.approx(5.2), "none", 6, pytest.approx(1.2))
     assert second.text_en == "No note seen."
     # Only frames inside a scan are evaluated, on the 0.2 s grid of video time.
-    assert recognizer.evaluated == [1.0, 1.2, 4.0, 4.2, 4.4, 4.6, 4.8, 5.0]
+    assert recognizer.evaluated == [1.0, 1.2, 1.4, 4.0, 4.2, 4.4, 4.6, 4.8, 5.0]
     assert [h.outcome for h in result.holds] == ["right", None]  # hold 2 is unlabelled
     s = result.summary
     assert (s["labelled"], s["right"], s["wrong"], s["unsure"], s["none"], s["missed"]) == (1, 1, 0, 0, 0, 0)
     assert s["accuracy"] == 1.0
-    assert s["time_to_announce_s"]["median"] == pytest.approx(0.3)
+    assert s["time_to_announce_s"]["median"] == pytest.approx(0.5)
 
 
 def test_labels_with_empty_spans_score_the_empty_hold(video, catalogue):
@@ -107,10 +108,10 @@ def test_a_press_during_a_tap_burst_has_no_answer_of_its_own(video, catalogue):
 
 
 def test_a_zero_length_hold_is_a_tap(video, catalogue):
-    # Press and release at 1.3: the tap burst scans until 1.3 + 1.2; frames 1.4 and 1.6 agree.
+    # Press and release at 1.3: the tap burst scans until 1.3 + 1.2; frames 1.4, 1.6, 1.8 agree.
     result = replay(VideoSource(video), BrightnessRecognizer(), catalogue=catalogue, holds=[Span(1.3, 1.3)])
     (only,) = result.announcements
-    assert (only.t, only.decision, only.frames_used) == (pytest.approx(1.6), "100", 2)
+    assert (only.t, only.decision, only.frames_used) == (pytest.approx(1.8), "100", 3)
 
 
 def test_a_hold_past_the_end_of_the_video_still_gets_its_answer(tmp_path, catalogue):
@@ -126,15 +127,15 @@ def test_auto_trigger_scans_when_the_note_settles(tmp_path, catalogue):
                     labels=[Span(1.1, 3.0, "100")])
     # As in the window: while waiting, frames only get the model's presence. First seen on the
     # 1.2 sample; kiosk_settle 0.4 -> the trigger presses on the 1.6 frame, which was a presence
-    # frame and is not verified; frames 1.8 and 2.0 agree. The virtual key is released 3 s after
+    # frame and is not verified; frames 1.8, 2.0 and 2.2 agree. The virtual key is released 3 s after
     # the press (4.6, confirmed at the 4.7 tick); the next frame (4.8) sees the scan over, the
     # view is clear from 5.0, and 0.4 s later (5.4) the kiosk re-arms for the next customer.
     assert DEFAULT.kiosk_settle == 0.4
     said = [(round(a.t, 3), a.key, a.decision) for a in result.announcements]
-    assert said == [(1.6, "kiosk.scanning", None), (2.0, "note.100", "100"), (5.4, "kiosk.next_customer", None)]
+    assert said == [(1.6, "kiosk.scanning", None), (2.2, "note.100", "100"), (5.4, "kiosk.next_customer", None)]
     assert [(h.trigger, h.start, h.outcome) for h in result.holds] == [("auto", pytest.approx(1.6), "right")]
-    assert result.holds[0].time_to_announce == pytest.approx(0.4)
-    assert result.holds[0].time_from_note_shown == pytest.approx(0.9)  # shown at 1.1, said at 2.0
+    assert result.holds[0].time_to_announce == pytest.approx(0.6)
+    assert result.holds[0].time_from_note_shown == pytest.approx(1.1)  # shown at 1.1, said at 2.2
     assert result.summary["not_scanned"] == 0
 
 
@@ -143,8 +144,8 @@ def test_auto_trigger_without_a_model_uses_verification(tmp_path, catalogue):
     recognizer = BrightnessRecognizer(with_model=False)
     result = replay(VideoSource(video), recognizer, catalogue=catalogue, auto=True)
     # Every sample is verified; a verified match counts as "present". Pressed on the 1.6 frame,
-    # which (verified already) is the first vote; the 1.8 frame agrees.
-    assert [(round(a.t, 3), a.key) for a in result.announcements] == [(1.6, "kiosk.scanning"), (1.8, "note.100")]
+    # which (verified already) is the first vote; the 1.8 and 2.0 frames agree.
+    assert [(round(a.t, 3), a.key) for a in result.announcements] == [(1.6, "kiosk.scanning"), (2.0, "note.100")]
     assert recognizer.evaluated[:3] == [0.0, 0.2, 0.4]
 
 
@@ -167,7 +168,7 @@ def test_same_video_same_report(video, catalogue, tmp_path):
     assert [a["decision"] for a in data["announcements"]] == ["100", "none"]
     assert data["summary"]["accuracy"] == 1.0
     csv_lines = runs[0]["timeline"].decode().splitlines()
-    assert csv_lines[0].startswith("t,said,text_en") and csv_lines[1].startswith("1.2,100,100 rupees")
+    assert csv_lines[0].startswith("t,said,text_en") and csv_lines[1].startswith("1.4,100,100 rupees")
     assert report_paths(tmp_path / "x.json")["timeline"].name == "x_timeline.csv"
     assert timeline_rows(result)[0]["outcome"] == "right"
 
