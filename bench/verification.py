@@ -14,7 +14,7 @@ import pstats
 import random
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -136,21 +136,18 @@ def run_hard_frames(sec: Section, quick: bool, pipeline: Pipeline) -> None:
                        len(images) if quick else 3 * len(images))
     stats = Stats.of_seconds(times)
     sec.figures["verify 640x480 hard frames (hand-held/folded/partial photos)"] = stats
-    # The same frames without the quick first look (every frame searched in full), timed in
-    # turn with the shipped verifier so both see the same machine.
-    from dataclasses import replace
-
-    from desktop_app.recognition.verifier import Verifier
-    full = Verifier(verifier.gallery, verifier.thresholds,
-                    replace(verifier.options, quick_first=False))
-    full.verify(images[0])  # warm-up
-    quick_s, full_s = _in_turn(verifier, full, images,
-                               len(images) if quick else 2 * len(images))
-    sec.figures["  same frames in turn: with the quick first look"] = quick_s
-    sec.figures["  same frames in turn: full search only"] = full_s
-    sec.figures["  quick first look / full search only (medians)"] = round(
-        quick_s.median / full_s.median, 2)
-    del full
+    # The same frames without the quick first look (every frame searched in full), and
+    # without the colour check (Options.colour: what it costs where it runs, on named frames),
+    # each timed in turn with the shipped verifier so both see the same machine.
+    n = len(images) if quick else 2 * len(images)
+    _in_turn_without(sec, verifier, images, n, dict(quick_first=False), warm_up=True, labels=(
+        "  same frames in turn: with the quick first look",
+        "  same frames in turn: full search only",
+        "  quick first look / full search only (medians)"))
+    _in_turn_without(sec, verifier, images, n, dict(colour=False), labels=(
+        "  same frames in turn: with the colour check",
+        "  same frames in turn: without it",
+        "  with / without the colour check (medians)"))
     named = [verifier.verify(f) for f in images]
     right = sum(v.accepted and v.denomination == d for v, (_, d, _) in zip(named, frames))
     wrong = sum(v.accepted and v.denomination != d for v, (_, d, _) in zip(named, frames))
@@ -171,13 +168,10 @@ def run_hard_frames(sec: Section, quick: bool, pipeline: Pipeline) -> None:
     sec.note(f"frame naming nothing: {source}")
     # What the second ratio test (Options.apart) adds there: the same frames in turn with and
     # without it, so both see the same machine.
-    usual = Verifier(verifier.gallery, verifier.thresholds, replace(verifier.options, apart=()))
-    with_s, without_s = _in_turn(verifier, usual, blank, 6 if quick else 12)
-    sec.figures["  naming nothing in turn: with the second ratio test"] = with_s
-    sec.figures["  naming nothing in turn: usual ratio test only"] = without_s
-    sec.figures["  with / without the second ratio test (medians)"] = round(
-        with_s.median / without_s.median, 2)
-    del usual
+    _in_turn_without(sec, verifier, blank, 6 if quick else 12, dict(apart=()), labels=(
+        "  naming nothing in turn: with the second ratio test",
+        "  naming nothing in turn: usual ratio test only",
+        "  with / without the second ratio test (medians)"))
     holds = 4 if quick else 12
     results = []
     for k in range(holds):
@@ -195,6 +189,20 @@ def run_hard_frames(sec: Section, quick: bool, pipeline: Pipeline) -> None:
         sec.checks.append(Check("press to decision median, hard frames", p2d.median,
                                 TARGET_PRESS_TO_DECISION_MS, "ms",
                                 why_missed="hard frames often need several frames to agree"))
+
+
+def _in_turn_without(sec: Section, verifier, images: list[np.ndarray], n: int, change: dict,
+                     labels: tuple[str, str, str], warm_up: bool = False) -> None:
+    """``verifier`` and a verifier with ``change`` made to its options, timed in turn on the
+    same frames (``_in_turn``); ``labels``: the two figures and their ratio."""
+    from desktop_app.recognition.verifier import Verifier
+    other = Verifier(verifier.gallery, verifier.thresholds, replace(verifier.options, **change))
+    if warm_up:
+        other.verify(images[0])
+    shipped_s, other_s = _in_turn(verifier, other, images, n)
+    sec.figures[labels[0]] = shipped_s
+    sec.figures[labels[1]] = other_s
+    sec.figures[labels[2]] = round(shipped_s.median / other_s.median, 2)
 
 
 def _in_turn(a, b, images: list[np.ndarray], n: int) -> tuple[Stats, Stats]:

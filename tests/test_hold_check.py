@@ -123,9 +123,9 @@ def test_recorded_frames_decide_as_the_replay_does(tmp_path, monkeypatch):
     assert looked[:first] == [r["t"] for r in held[0][:first]]
     assert looked[first:] == [r["t"] for r in held[1]] and held[1][-1]["t"] > 7.8
     # hold 1 was named only once enough named frames outweighed the unnamed ones: later than
-    # two named frames would have been
+    # agree_frames named frames would have been
     named_at = [r["t"] for r in held[0] if r["accepted"]][:first]
-    assert said[0].t > named_at[1]
+    assert said[0].t > named_at[DEFAULT.agree_frames - 1]
 
 
 def test_again_verifies_only_the_frames_a_look_named_before(tmp_path):

@@ -98,7 +98,10 @@ VARIANTS: dict[str, tuple[Options, dict, str]] = {
     "no tilted look": (_without("tilted"), {},
                        "no look at simulated tilts of the frame (ASIFT views)"),
     "no pooled look": (_without("pooled"), {},
-                       "no last look with the plain and enlarged looks' keypoints together"),
+                       "no look with the plain and enlarged looks' keypoints together"),
+    "with a denoised look": (replace(SHIPPED, retries=(*SHIPPED.retries, "denoised_enlarged")),
+                             {}, "ADDS a last look with the frame's grain taken out (non-local "
+                             "means) before enlarging (not shipped)"),
     "usual ratio test only": (replace(SHIPPED, apart=()), {},
                               "no second ratio test (where the plain, deblurred or enlarged "
                               "looks name nothing, their matches taken again with the ratio "

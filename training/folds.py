@@ -49,6 +49,9 @@ def _pass_key(pass_: str):
     if pass_ == "enlarged":
         return (f"{frames_mod.ENLARGED_LONG_SIDE}:tiles:{frames_mod.TILES}:"
                 f"{frames_mod.TILE_OVERLAP}")
+    if pass_ == "denoised_enlarged":
+        return (f"{pass_}:{frames_mod.DENOISE_STRENGTH}:{frames_mod.DENOISE_WINDOWS}:"
+                f"{frames_mod.WORKING_LONG_SIDE}:{_pass_key('enlarged')}")
     if pass_ == "deblurred_enlarged":
         return (f"{pass_}:{_pass_key('deblurred')}:{frames_mod.DEBLURRED_ENLARGED_LONG_SIDE}:"
                 f"tiles:{frames_mod.TILES}:{frames_mod.TILE_OVERLAP}")

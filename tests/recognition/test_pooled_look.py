@@ -74,7 +74,10 @@ def test_a_small_note_no_single_look_names_is_named_from_both_sizes(gallery):
     for look in ("plain", "enlarged"):
         alone = v.verify_features(v.features(frame, look))
         assert not alone.accepted, look
-    without = replace(Options(), retries=tuple(p for p in Options().retries if p != "pooled"))
+    # (the looks before the pooled one; the denoised look, measured but not shipped, would
+    # name this note too: tests/recognition/test_denoised_look.py)
+    retries = Options().retries
+    without = replace(Options(), retries=retries[:retries.index("pooled")])
     assert not Verifier(gallery, options=without).verify(frame).accepted
     asked = []
 

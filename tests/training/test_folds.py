@@ -166,3 +166,17 @@ def test_a_cache_file_cut_short_is_computed_again(tmp_path, monkeypatch):
     np.testing.assert_array_equal(first.descriptors, again.descriptors)
     assert np.load(cached)["points"].shape == first.points.shape  # replaced whole
     assert list((tmp_path / "frames").glob("*.tmp*")) == []
+
+
+def test_every_look_has_its_own_cache_key_and_the_denoised_one_follows_its_settings(monkeypatch):
+    import desktop_app.recognition.frames as frames_mod
+    from training.folds import _pass_key
+
+    looks = [p for p in frames_mod.PASSES if p != "pooled"]  # pooled is made of others' features
+    assert len({_pass_key(p) for p in looks}) == len(looks)
+    before = _pass_key("denoised_enlarged")
+    monkeypatch.setattr(frames_mod, "DENOISE_STRENGTH", frames_mod.DENOISE_STRENGTH + 1)
+    assert _pass_key("denoised_enlarged") != before
+    stronger = _pass_key("denoised_enlarged")
+    monkeypatch.setattr(frames_mod, "DENOISE_WINDOWS", (5, 15))
+    assert _pass_key("denoised_enlarged") != stronger
