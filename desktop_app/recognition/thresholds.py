@@ -77,7 +77,7 @@ class Thresholds:
     # two: in whole shaky holds of notes whose design the gallery lacks (tools/hold_check.py,
     # models/HOLD_CHECK.md), two chance frames agreed in 2 of 36 holds (two Rs 5 fronts named
     # Rs 10, a wrong value spoken); three agreed in none. Known notes 32 of 32 holds either
-    # way, seed-11 hard holds 102 -> 101 of 136; a note no single frame names strongly waits
+    # way, seed-11 hard holds 103 -> 102 of 136; a note no single frame names strongly waits
     # for one more frame (known holds decided after 1.97 frames on average, 1.66 with two).
     agree_frames: int = 3
     # ... unless one frame alone is this strong (inliers and margin both; margin = score /
