@@ -53,6 +53,8 @@ PASSES = ("plain", "deblurred", "enlarged", "deblurred_enlarged", "tilted", "poo
 # none wrong; a frame that no look names took 1.35x as long (models/MODEL_CARD.md).
 DENOISE_STRENGTH = 10  # NLM's h, grey levels
 DENOISE_WINDOWS = (7, 21)  # template and search window sizes (OpenCV's defaults)
+# The looks that restore the frame at the working size and then enlarge it.
+RESTORED_ENLARGED = ("deblurred_enlarged", "denoised_enlarged")
 # The pooled look: the plain and enlarged looks' keypoints at once, in the plain look's
 # pixels. A small note's coarse print is found at the working size and its fine print at
 # 2.5 times that size; each alone can fall short of placing it where both together do
@@ -94,32 +96,25 @@ def frame_features(sift, image: np.ndarray, pass_: str = "plain") -> FrameFeatur
     if pass_ == "enlarged":
         scale = ENLARGED_LONG_SIDE / max(h0, w0)
         work = _resized(grey, scale)
-    elif pass_ == "denoised_enlarged":
-        scale = min(1.0, WORKING_LONG_SIDE / max(h0, w0))
-        work = _resized(grey, scale)
-        if work.dtype != np.uint8:  # NLM takes 8-bit grey only (a camera's frames are)
-            work = cv2.normalize(work, None, 0, 255, cv2.NORM_MINMAX, cv2.CV_8U)
-        # (by keyword: given positionally, the strength can land where OpenCV expects the
-        # output array, and the frame comes back almost unchanged)
-        work = cv2.fastNlMeansDenoising(work, h=DENOISE_STRENGTH,
-                                        templateWindowSize=DENOISE_WINDOWS[0],
-                                        searchWindowSize=DENOISE_WINDOWS[1])
-        k = ENLARGED_LONG_SIDE / max(work.shape)
-        work, scale = _resized(work, k), scale * k
     else:
         scale = min(1.0, WORKING_LONG_SIDE / max(h0, w0))
         work = _resized(grey, scale)
+        # A restoring look undoes the blur or the grain at the working size (where the blur's
+        # length lies in deblur's search range, and the grain is the camera's own); an
+        # enlarging one then enlarges the restored frame like a small note.
         if pass_ in ("deblurred", "deblurred_enlarged"):
             work = deblur(work)
-        if pass_ == "deblurred_enlarged":
-            # The blur is measured and undone at the working size, where its length lies in
-            # deblur's search range; the restored frame is then enlarged like a small note.
-            k = DEBLURRED_ENLARGED_LONG_SIDE / max(work.shape)
+        elif pass_ == "denoised_enlarged":
+            work = _denoised(work)
+        if pass_ in RESTORED_ENLARGED:
+            long_side = (DEBLURRED_ENLARGED_LONG_SIDE if pass_ == "deblurred_enlarged"
+                         else ENLARGED_LONG_SIDE)
+            k = long_side / max(work.shape)
             work, scale = _resized(work, k), scale * k
     work_stretched = stretch(work, STRETCH_PERCENTILES)
     if pass_ == "tilted":
         pts, desc = detect_tilted(sift, work_stretched, MAX_FRAME_KEYPOINTS)
-    elif pass_ in ("enlarged", "deblurred_enlarged", "denoised_enlarged"):
+    elif pass_ == "enlarged" or pass_ in RESTORED_ENLARGED:
         pts, desc = detect_tiled(sift, work_stretched, MAX_FRAME_KEYPOINTS)
     else:
         pts, desc = detect(work_stretched, MAX_FRAME_KEYPOINTS, sift=sift)
@@ -148,6 +143,17 @@ def pooled(looks: list[FrameFeatures], radius: float | None = None) -> FrameFeat
         pts.append(p)
         descs.append(d)
     return FrameFeatures(base.shape, base.scale, np.concatenate(pts), np.concatenate(descs))
+
+
+def _denoised(grey: np.ndarray) -> np.ndarray:
+    """Non-local means of a grey frame (the denoised look; see DENOISE_STRENGTH)."""
+    if grey.dtype != np.uint8:  # NLM takes 8-bit grey only (a camera's frames are)
+        grey = cv2.normalize(grey, None, 0, 255, cv2.NORM_MINMAX, cv2.CV_8U)
+    # (by keyword: given positionally, the strength can land where OpenCV expects the output
+    # array, and the frame comes back almost unchanged)
+    return cv2.fastNlMeansDenoising(grey, h=DENOISE_STRENGTH,
+                                    templateWindowSize=DENOISE_WINDOWS[0],
+                                    searchWindowSize=DENOISE_WINDOWS[1])
 
 
 def _resized(grey: np.ndarray, scale: float) -> np.ndarray:

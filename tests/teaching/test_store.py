@@ -196,6 +196,7 @@ def _export_with(tmp_path, note_meta_change=None, arrays_change=None):
     (None, lambda a: a.update(colours=a["colours"][:1])),  # one view's colours for two
     (None, lambda a: a.update(colours=np.full_like(a["colours"], np.inf))),
     (None, lambda a: a.update(colours=np.zeros(a["colours"].shape, np.uint8))),
+    (None, lambda a: a.update(colours=np.full_like(a["colours"], -1.0))),  # no such colour
 ])
 def test_an_odd_or_hostile_import_is_refused_by_name(tmp_path, meta_change, arrays_change):
     path = _export_with(tmp_path, meta_change, arrays_change)
