@@ -8,6 +8,7 @@ Features of the frames are cached on disk like the photos' (training.folds).
 """
 from __future__ import annotations
 
+import hashlib
 import zlib
 from dataclasses import dataclass
 from typing import Callable
@@ -76,14 +77,21 @@ def hard_frames(items: list[Item], probe: Verifier, seed: int = SEED) -> list[Ha
                 name, s.kind, s.denomination, s.side, s.source, s.transforms, fold,
                 covered_by_other_note(src, remaining, fold_groups),
                 covered_by_other_note(src, remaining, fold_groups, by_design=True),
-                *_features(probe, name, s.image,
-                           f"{fold_seed}:{i}:{s.source}:{'+'.join(s.transforms)}")))
+                *_features(probe, name, s.image, f"{fold_seed}:{i}:{s.source}:"
+                           f"{'+'.join(s.transforms)}:{_digest(s.image)}")))
     neg_seed = zlib.crc32(f"{seed}:negatives".encode())
     for i, s in enumerate(generate([], neg_seed, negatives=NEGATIVES)):
         name = f"hard-negative:{s.kind}:{i}"
         out.append(HardFrame(name, s.kind, None, None, None, s.transforms, None, False, False,
-                             *_features(probe, name, s.image, f"{neg_seed}:{i}:{s.kind}")))
+                             *_features(probe, name, s.image,
+                                        f"{neg_seed}:{i}:{s.kind}:{_digest(s.image)}")))
     return out
+
+
+def _digest(image: np.ndarray) -> str:
+    """The frame's own bytes, in its cache key: a change to the generator that redraws a frame
+    (its seed, index, source and transforms the same) must not find the old frame's features."""
+    return hashlib.sha1(np.ascontiguousarray(image).tobytes()).hexdigest()[:16]
 
 
 def _features(probe: Verifier, name: str, image: np.ndarray, content_id: str):

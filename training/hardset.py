@@ -101,7 +101,8 @@ def place(rng: np.random.Generator, image: np.ndarray, alpha: np.ndarray, *, sma
         canvas = scene(rng, shape)
         scale, visible = (0.55, 0.9), 0.97
     jitter = rng.uniform(0.18, 0.3) if perspective else rng.uniform(0.0, 0.03)
-    quad = synth.quad_for(rng, w, h, shape, scale=scale, jitter=jitter, min_visible=visible)
+    quad = synth.quad_for(rng, w, h, shape, scale=scale, jitter=jitter, min_visible=visible,
+                          convex=True)
     return synth.paste(canvas, image, alpha, quad), quad
 
 

@@ -159,9 +159,13 @@ def background(rng: np.random.Generator, scenes: tuple[str, ...], shape=CANVAS) 
 
 # ------------------------------------------------------------------ pasting
 def quad_for(rng: np.random.Generator, w: float, h: float, shape=CANVAS, scale=(0.35, 1.25), jitter=0.12,
-             min_visible=0.45) -> np.ndarray:
-    """Destination quad for a w x h object: scaled, rotated, perspective-jittered, placed."""
+             min_visible=0.45, convex: bool = False) -> np.ndarray:
+    """Destination quad for a w x h object: scaled, rotated, perspective-jittered, placed.
+    ``convex``: only a convex quad, as a flat object seen by a camera always is (jittered
+    corners can cross, and such a quad sends part of the object off to infinity); where no
+    draw qualifies, the last convex one."""
     ch, cw = shape
+    fallback = None
     for _ in range(20):
         long_side = rng.uniform(*scale) * cw
         s = long_side / max(w, h)
@@ -172,9 +176,21 @@ def quad_for(rng: np.random.Generator, w: float, h: float, shape=CANVAS, scale=(
         rect = rect @ rot.T
         centre = np.array([rng.uniform(0.15, 0.85) * cw, rng.uniform(0.15, 0.85) * ch], np.float32)
         quad = rect + centre
+        if convex and not is_convex(quad):
+            continue
+        fallback = quad
         if visible_fraction(quad, shape) >= min_visible:
             return quad
-    return quad
+    return quad if fallback is None else fallback
+
+
+def is_convex(quad: np.ndarray) -> bool:
+    """Whether the four corners, in order, turn the same way at every corner."""
+    q = np.asarray(quad, np.float64).reshape(4, 2)
+    edges = np.roll(q, -1, axis=0) - q
+    nxt = np.roll(edges, -1, axis=0)
+    cross = edges[:, 0] * nxt[:, 1] - edges[:, 1] * nxt[:, 0]
+    return bool(np.all(cross > 0) or np.all(cross < 0))
 
 
 def visible_fraction(quad: np.ndarray, shape=CANVAS) -> float:

@@ -129,6 +129,35 @@ def test_perspective_tilts_and_small_cluttered_shrinks_the_note():
     assert (edges[outside > 0] > 0).mean() > 0.01  # the rest of the frame is busy
 
 
+def test_a_tilted_note_is_always_a_convex_quad():
+    # A flat note seen by any camera is convex; jittered corners can cross, and such a quad
+    # smears the note off to infinity (it happened to one frame of the evaluation's draw).
+    from training import synth
+    image, alpha = grey_note()
+    h, w = image.shape[:2]
+    jittered = [synth.quad_for(rng(s), w, h, hardset.FRAME, scale=(0.55, 0.9), jitter=0.3,
+                               min_visible=0.97) for s in range(300)]
+    assert not all(synth.is_convex(q) for q in jittered)  # the draws below do meet the case
+    placed = [hardset.place(rng(s), image, alpha, perspective=True)[1] for s in range(300)]
+    assert all(synth.is_convex(q) for q in placed)
+
+
+def test_convexity_of_quads():
+    from training import synth
+    square = np.float32([[0, 0], [10, 0], [10, 10], [0, 10]])
+    assert synth.is_convex(square) and synth.is_convex(square[::-1])
+    assert not synth.is_convex(np.float32([[0, 0], [10, 10], [10, 0], [0, 10]]))  # crossed
+    assert not synth.is_convex(np.float32([[0, 0], [10, 0], [3, 3], [0, 10]]))  # dented
+
+
+def test_a_redrawn_frame_gets_a_cache_key_of_its_own():
+    from training.hard_eval import _digest
+    a = texture(1)
+    b = a.copy()
+    b[5, 5, 0] ^= 1
+    assert _digest(a) == _digest(a.copy()) and _digest(a) != _digest(b)
+
+
 def texture(seed=0):
     return np.random.default_rng(seed).integers(0, 256, (240, 320, 3)).astype(np.uint8)
 
