@@ -185,12 +185,8 @@ def quad_for(rng: np.random.Generator, w: float, h: float, shape=CANVAS, scale=(
 
 
 def is_convex(quad: np.ndarray) -> bool:
-    """Whether the four corners, in order, turn the same way at every corner."""
-    q = np.asarray(quad, np.float64).reshape(4, 2)
-    edges = np.roll(q, -1, axis=0) - q
-    nxt = np.roll(edges, -1, axis=0)
-    cross = edges[:, 0] * nxt[:, 1] - edges[:, 1] * nxt[:, 0]
-    return bool(np.all(cross > 0) or np.all(cross < 0))
+    """Whether the corners, in order, make a convex quad (not crossed, not dented)."""
+    return bool(cv2.isContourConvex(np.asarray(quad, np.float32).reshape(-1, 1, 2)))
 
 
 def visible_fraction(quad: np.ndarray, shape=CANVAS) -> float:
